@@ -1,0 +1,55 @@
+package io.cairn.coord.lun;
+
+import java.util.Objects;
+
+/**
+ * A LUN as the catalog records it: identity, geometry and policy. Immutable; changes are new
+ * versions written through {@link LunCatalog}.
+ *
+ * @param id          stable id, also the ZooKeeper node name: [a-z0-9-]{1,63}
+ * @param targetIqn   the iSCSI target name that presents this LUN (as LUN 0)
+ * @param blockSize   logical block size, 512 or 4096
+ * @param blockCount  capacity in logical blocks
+ * @param subUnitBlocks size of one sub-unit in logical blocks; the LBA range is cut into
+ *                    ceil(blockCount / subUnitBlocks) sub-units
+ * @param copies      copies in the local site before a write is acknowledged
+ * @param naa         NAA-6 identifier, 32 hex digits (VPD 0x83); the same from every gateway
+ * @param serial      unit serial number (VPD 0x80)
+ */
+public record LunDefinition(
+        String id,
+        String targetIqn,
+        int blockSize,
+        long blockCount,
+        long subUnitBlocks,
+        int copies,
+        String naa,
+        String serial,
+        long createdMillis) {
+
+    public LunDefinition {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(targetIqn, "targetIqn");
+        if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("LUN id must match [a-z0-9][a-z0-9-]{0,62}: " + id);
+        }
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
+        }
+        if (blockCount <= 0) throw new IllegalArgumentException("block count must be positive");
+        if (subUnitBlocks <= 0) throw new IllegalArgumentException("sub-unit size must be positive");
+        if (copies < 1) throw new IllegalArgumentException("copies must be at least 1");
+        if (naa == null || !naa.matches("6[0-9a-f]{31}")) {
+            throw new IllegalArgumentException("naa must be 32 lower-case hex digits starting with 6");
+        }
+        Objects.requireNonNull(serial, "serial");
+    }
+
+    public long sizeBytes() {
+        return blockCount * blockSize;
+    }
+
+    public int subUnitCount() {
+        return (int) ((blockCount + subUnitBlocks - 1) / subUnitBlocks);
+    }
+}

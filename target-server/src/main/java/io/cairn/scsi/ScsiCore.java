@@ -1,0 +1,39 @@
+package io.cairn.scsi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The SCSI layer as a transport sees it. It never sees a PDU; the transport never parses a CDB.
+ * Every method is safe to call from any thread and never blocks.
+ */
+public interface ScsiCore {
+
+    /**
+     * Runs one command through the pre-dispatch pipeline (LUN lookup, unit attention, ALUA state,
+     * reservation conflict) and its handler. Takes ownership of {@code command.dataOut()}. Never
+     * completes exceptionally: failures are CHECK CONDITION results.
+     */
+    CompletableFuture<ScsiResult> execute(ScsiCommand command);
+
+    /** LUN numbers the target presents to this nexus, ascending (REPORT LUNS, SAM-5 4.6). */
+    java.util.List<Long> luns(String targetName);
+
+    /**
+     * The SCSI side effects of a LOGICAL UNIT RESET (SAM-5 6.6, SPC-4 5.13.2): releases an SPC-2
+     * reservation, raises BUS DEVICE RESET FUNCTION OCCURRED for the other nexuses. The transport
+     * has already aborted the tasks. Completes when the effects are stored.
+     */
+    CompletableFuture<Void> logicalUnitReset(ItNexus nexus, String targetName, long lun);
+
+    /** The SCSI side effects of a TARGET WARM/COLD RESET on every LUN of the target (SAM-5 6.7). */
+    CompletableFuture<Void> targetReset(ItNexus nexus, String targetName, boolean cold);
+
+    /**
+     * A new I_T nexus came into being (iSCSI: a session logged in). Raises POWER ON, RESET, OR BUS
+     * DEVICE RESET OCCURRED for it unless it is a reinstatement of a known nexus.
+     */
+    void nexusCreated(ItNexus nexus, String targetName);
+
+    /** An I_T nexus ended (session closed or failed): releases what SPC ties to the nexus. */
+    void nexusLost(ItNexus nexus, String targetName);
+}
