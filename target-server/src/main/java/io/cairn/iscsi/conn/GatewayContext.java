@@ -1,0 +1,9 @@
+package io.cairn.iscsi.conn;
+
+import io.cairn.iscsi.IscsiConfig;
+import io.cairn.iscsi.IscsiTargets;
+import io.cairn.iscsi.session.SessionRegistry;
+import io.cairn.scsi.ScsiCore;
+
+/** What every connection of a gateway shares. */
+public record GatewayContext(ScsiCore core, SessionRegistry sessions, IscsiTargets targets, IscsiConfig config) {}

@@ -1,0 +1,483 @@
+package io.cairn.iscsi.conn;
+
+import io.cairn.iscsi.login.SessionParams;
+import io.cairn.iscsi.pdu.DataOut;
+import io.cairn.iscsi.pdu.InboundPdu;
+import io.cairn.iscsi.pdu.InboundPduVisitor;
+import io.cairn.iscsi.pdu.LoginRequest;
+import io.cairn.iscsi.pdu.LogoutRequest;
+import io.cairn.iscsi.pdu.LogoutResponse;
+import io.cairn.iscsi.pdu.MalformedPdu;
+import io.cairn.iscsi.pdu.NopIn;
+import io.cairn.iscsi.pdu.NopOut;
+import io.cairn.iscsi.pdu.Opcode;
+import io.cairn.iscsi.pdu.OutboundPdu;
+import io.cairn.iscsi.pdu.Reject;
+import io.cairn.iscsi.pdu.ScsiCommandPdu;
+import io.cairn.iscsi.pdu.TaskMgmtRequest;
+import io.cairn.iscsi.pdu.TextRequest;
+import io.cairn.iscsi.pdu.UnsupportedPdu;
+import io.cairn.iscsi.session.CommandWindow;
+import io.cairn.iscsi.session.IscsiSession;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One iSCSI connection, from login to logout (RFC 7143 5, 6): the phase it is in, PDU dispatch,
+ * command ordering by CmdSN, NOP-In pings, and protocol errors. SCSI commands are carried by
+ * {@link CommandFlow}, task management by {@link TaskManagement}, login by {@link LoginPhase}.
+ *
+ * <p>Everything here runs on the channel's event loop; other threads reach it only through
+ * {@link IscsiSession.Connection}, which hops onto the loop.
+ */
+public final class IscsiConnection extends ChannelInboundHandlerAdapter
+        implements InboundPduVisitor, IscsiSession.Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(IscsiConnection.class);
+    /** Bound on commands held back while an earlier CmdSN is missing. */
+    private static final int MAX_WAITING = 512;
+
+    private enum Phase { LOGIN, FULL_FEATURE, LOGGING_OUT, CLOSED }
+
+    private final GatewayContext gateway;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.LOGIN;
+    private LoginPhase login;
+    private IscsiSession session;
+    private SessionParams params;
+    private CommandWindow window;
+    private CommandFlow commands;
+    private TaskManagement taskManagement;
+    private TextConversation text;
+    private int statSn;
+    private int nextTtt = 1;
+    private int pingTtt = Opcode.RESERVED_TAG;
+    /** Non-immediate PDUs that arrived ahead of ExpCmdSN, by CmdSN. */
+    private final TreeMap<Integer, InboundPdu> waiting = new TreeMap<>(Integer::compareUnsigned);
+
+    public IscsiConnection(GatewayContext gateway) {
+        this.gateway = gateway;
+    }
+
+    // ---- Netty events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.statSn = (int) (System.nanoTime() & 0x7fffffff);
+        this.login = new LoginPhase(gateway, this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof MalformedPdu bad) {
+            onMalformed(bad);
+            return;
+        }
+        InboundPdu pdu = (InboundPdu) msg;
+        try {
+            pdu.accept(this);
+        } catch (RuntimeException e) {
+            log.warn("{}: failed handling {}", ctx.channel().remoteAddress(), pdu, e);
+            close("internal error: " + e);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof IdleStateEvent)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (phase == Phase.LOGIN) {
+            close("login not completed in time");
+        } else if (pingTtt != Opcode.RESERVED_TAG) {
+            close("no answer to NOP-In ping");
+        } else if (phase == Phase.FULL_FEATURE) {
+            // RFC 7143 11.19: a target-initiated ping carries a TTT and the reserved ITT.
+            pingTtt = newTargetTransferTag();
+            send(new NopIn(0, Opcode.RESERVED_TAG, pingTtt, sequence(false), null));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ended("connection closed");
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        close("transport error: " + cause.getMessage());
+    }
+
+    // ---- PDU dispatch (each method owns its PDU)
+
+    @Override
+    public void onLoginRequest(LoginRequest pdu) {
+        if (phase != Phase.LOGIN) {
+            // RFC 7143 6.3: a Login Request in full feature phase is a protocol error.
+            protocolError(pdu, "login request in full feature phase");
+            return;
+        }
+        login.onRequest(pdu);
+    }
+
+    @Override
+    public void onScsiCommand(ScsiCommandPdu pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        if (session.discovery()) {
+            // RFC 7143 4.3: a discovery session carries only Text, NOP and Logout.
+            reject(Reject.PROTOCOL_ERROR, pdu);
+            return;
+        }
+        ordered(pdu, pdu.cmdSn(), true);
+    }
+
+    @Override
+    public void onDataOut(DataOut pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        commands.onDataOut(pdu);
+    }
+
+    @Override
+    public void onNopOut(NopOut pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        if (pdu.initiatorTaskTag() == Opcode.RESERVED_TAG) {
+            // An answer to our ping (or a bare keep-alive): no reply, no CmdSN (RFC 7143 11.18).
+            if (pdu.targetTransferTag() == pingTtt) {
+                pingTtt = Opcode.RESERVED_TAG;
+            }
+            pdu.release();
+            return;
+        }
+        ordered(pdu, pdu.cmdSn(), false);
+    }
+
+    @Override
+    public void onTaskMgmtRequest(TaskMgmtRequest pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        ordered(pdu, pdu.cmdSn(), false);
+    }
+
+    @Override
+    public void onTextRequest(TextRequest pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        ordered(pdu, pdu.cmdSn(), false);
+    }
+
+    @Override
+    public void onLogoutRequest(LogoutRequest pdu) {
+        if (!requireFullFeature(pdu)) {
+            return;
+        }
+        ordered(pdu, pdu.cmdSn(), false);
+    }
+
+    @Override
+    public void onUnsupported(UnsupportedPdu pdu) {
+        if (phase == Phase.LOGIN) {
+            protocolError(pdu, "opcode 0x" + Integer.toHexString(pdu.opcode()) + " during login");
+            return;
+        }
+        // RFC 7143 11.17.1: SNACK at ErrorRecoveryLevel 0, and unknown opcodes, are rejected.
+        int reason = pdu.opcode() == Opcode.SNACK_REQUEST ? Reject.PROTOCOL_ERROR : Reject.COMMAND_NOT_SUPPORTED;
+        reject(reason, pdu);
+    }
+
+    private void onMalformed(MalformedPdu bad) {
+        log.info("{}: {}", ctx.channel().remoteAddress(), bad.detail());
+        if (bad.fatal() || phase == Phase.LOGIN) {
+            send(new Reject(bad.reason(), bad.header(), sequence(false)));
+            closeAfterFlush(bad.detail());
+            return;
+        }
+        send(new Reject(bad.reason(), bad.header(), sequence(true)));
+        if (bad.reason() == Reject.DATA_DIGEST_ERROR && (bad.header()[0] & 0x3f) != Opcode.NOP_OUT) {
+            // ErrorRecoveryLevel 0 cannot recover lost command data (RFC 7143 7.1.5): end the session.
+            closeAfterFlush("data digest error at ErrorRecoveryLevel 0");
+        }
+    }
+
+    // ---- ordering (RFC 7143 3.2.2.1)
+
+    private void ordered(InboundPdu pdu, int cmdSn, boolean takesSlot) {
+        if (pdu.immediate()) {
+            deliver(pdu, false);
+            return;
+        }
+        switch (window.classify(cmdSn)) {
+            case NEXT -> {
+                window.accepted(takesSlot);
+                deliver(pdu, true);
+                drainWaiting();
+            }
+            case AHEAD -> {
+                if (waiting.size() >= MAX_WAITING || waiting.putIfAbsent(cmdSn, pdu) != null) {
+                    pdu.release();
+                }
+            }
+            case OUTSIDE -> {
+                log.debug("{}: ignoring CmdSN {} outside window {}..{}", ctx.channel().remoteAddress(),
+                        Integer.toUnsignedString(cmdSn), Integer.toUnsignedString(window.expCmdSn()),
+                        Integer.toUnsignedString(window.maxCmdSn()));
+                pdu.release();
+            }
+        }
+    }
+
+    private void drainWaiting() {
+        InboundPdu next;
+        while (phase == Phase.FULL_FEATURE && (next = waiting.remove(window.expCmdSn())) != null) {
+            window.accepted(next.opcode() == Opcode.SCSI_COMMAND);
+            deliver(next, true);
+        }
+    }
+
+    private void deliver(InboundPdu pdu, boolean ordered) {
+        switch (pdu.opcode()) {
+            case Opcode.SCSI_COMMAND -> commands.onCommand((ScsiCommandPdu) pdu, ordered);
+            case Opcode.NOP_OUT -> {
+                NopOut nop = (NopOut) pdu;
+                int max = params.initiatorMaxRecvDataSegmentLength();
+                // RFC 7143 11.19.5: echo the ping data (at most what the initiator can receive).
+                var echo = nop.data().retainedSlice(nop.data().readerIndex(), Math.min(nop.dataLength(), max));
+                nop.release();
+                send(new NopIn(nop.lun(), nop.initiatorTaskTag(), Opcode.RESERVED_TAG, sequence(true), echo));
+            }
+            case Opcode.TASK_MGMT_REQUEST -> taskManagement.onRequest((TaskMgmtRequest) pdu);
+            case Opcode.TEXT_REQUEST -> text.onRequest((TextRequest) pdu);
+            case Opcode.LOGOUT_REQUEST -> onLogout((LogoutRequest) pdu);
+            default -> reject(Reject.PROTOCOL_ERROR, pdu);
+        }
+    }
+
+    private void onLogout(LogoutRequest pdu) {
+        int itt = pdu.initiatorTaskTag();
+        int reason = pdu.reasonCode();
+        int cid = pdu.cid();
+        pdu.release();
+        int response;
+        if (reason == LogoutRequest.REMOVE_CONNECTION_FOR_RECOVERY) {
+            response = LogoutResponse.RECOVERY_NOT_SUPPORTED; // RFC 7143 11.15.1 at ErrorRecoveryLevel 0
+        } else if (reason == LogoutRequest.CLOSE_CONNECTION && cid != login.cid()) {
+            response = LogoutResponse.CID_NOT_FOUND;
+        } else {
+            response = LogoutResponse.CLOSED_SUCCESSFULLY;
+        }
+        send(new LogoutResponse(itt, response, sequence(true)));
+        if (response == LogoutResponse.CLOSED_SUCCESSFULLY) {
+            phase = Phase.LOGGING_OUT;
+            closeAfterFlush("logout");
+        }
+    }
+
+    // ---- called by LoginPhase
+
+    /** Login completed: the connection enters full feature phase with these parameters. */
+    void enterFullFeature(IscsiSession session, SessionParams params, int expCmdSn) {
+        this.session = session;
+        this.params = params;
+        this.window = new CommandWindow(expCmdSn, gateway.config().queueDepth());
+        this.commands = new CommandFlow(gateway, this, session);
+        this.taskManagement = new TaskManagement(gateway, this, session, commands);
+        this.text = new TextConversation(gateway, this, session);
+        this.phase = Phase.FULL_FEATURE;
+        ctx.pipeline().get(io.cairn.iscsi.pdu.PduDecoder.class).limits(
+                new io.cairn.iscsi.pdu.PduLimits(params.headerDigest(), params.dataDigest(),
+                        params.targetMaxRecvDataSegmentLength()));
+    }
+
+    /** Applies digests to what we send from now on (after the final Login Response is written). */
+    void startDigestsOnSend() {
+        ctx.pipeline().get(io.cairn.iscsi.pdu.PduEncoder.class).limits(
+                new io.cairn.iscsi.pdu.PduLimits(params.headerDigest(), params.dataDigest(),
+                        params.initiatorMaxRecvDataSegmentLength()));
+    }
+
+    // ---- services for the collaborators (event loop only)
+
+    /** StatSN/ExpCmdSN/MaxCmdSN for a PDU; {@code status} PDUs take the next StatSN (RFC 7143 4.2.2.2). */
+    OutboundPdu.Sequence sequence(boolean status) {
+        int sn = status ? statSn++ : statSn;
+        if (window == null) {
+            return new OutboundPdu.Sequence(sn, 0, 0);
+        }
+        return new OutboundPdu.Sequence(sn, window.expCmdSn(), window.maxCmdSn());
+    }
+
+    /** StatSN for login responses, which advance it like status PDUs. */
+    int nextStatSn() {
+        return statSn++;
+    }
+
+    SessionParams params() {
+        return params;
+    }
+
+    /** A Text exchange changed a declarative parameter (RFC 7143 13.12: MaxRecvDataSegmentLength). */
+    void updateParams(SessionParams changed) {
+        this.params = changed;
+        startDigestsOnSend();
+    }
+
+    CommandWindow window() {
+        return window;
+    }
+
+    int newTargetTransferTag() {
+        int t = nextTtt++;
+        if (t == Opcode.RESERVED_TAG || t == 0) {
+            nextTtt = 1;
+            t = nextTtt++;
+        }
+        return t;
+    }
+
+    void send(OutboundPdu pdu) {
+        if (phase == Phase.CLOSED || !ctx.channel().isActive()) {
+            pdu.data().release();
+            return;
+        }
+        ctx.write(pdu, ctx.voidPromise());
+        ctx.flush();
+    }
+
+    /** Writes without flushing; the caller flushes once after a batch (Data-In sequences). */
+    void sendDeferred(OutboundPdu pdu) {
+        if (phase == Phase.CLOSED || !ctx.channel().isActive()) {
+            pdu.data().release();
+            return;
+        }
+        ctx.write(pdu, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    void reject(int reason, InboundPdu pdu) {
+        byte[] header = pdu.header();
+        pdu.release();
+        send(new Reject(reason, header, sequence(true)));
+    }
+
+    /** A protocol error ends the session at ErrorRecoveryLevel 0 (RFC 7143 7.1.5): Reject, then close. */
+    void protocolError(InboundPdu pdu, String why) {
+        byte[] header = pdu.header();
+        pdu.release();
+        log.info("{}: protocol error: {}", ctx.channel().remoteAddress(), why);
+        send(new Reject(Reject.PROTOCOL_ERROR, header, sequence(false)));
+        closeAfterFlush(why);
+    }
+
+    void closeAfterFlush(String why) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        log.debug("{}: closing: {}", ctx.channel().remoteAddress(), why);
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ended(why);
+    }
+
+    boolean isEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    void onEventLoop(Runnable r) {
+        if (ctx.executor().inEventLoop()) {
+            r.run();
+        } else {
+            ctx.executor().execute(r);
+        }
+    }
+
+    String peer() {
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private boolean requireFullFeature(InboundPdu pdu) {
+        if (phase == Phase.FULL_FEATURE) {
+            return true;
+        }
+        if (phase == Phase.LOGIN) {
+            // RFC 7143 6.3: only Login Requests before full feature phase.
+            protocolError(pdu, "opcode 0x" + Integer.toHexString(pdu.opcode()) + " before login completed");
+        } else {
+            pdu.release();
+        }
+        return false;
+    }
+
+    /** Ends the session's life on this connection once: tasks aborted, session unregistered. */
+    private void ended(String why) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        waiting.values().forEach(InboundPdu::release);
+        waiting.clear();
+        if (text != null) {
+            text.close();
+        }
+        if (login != null) {
+            login.close();
+        }
+        if (commands != null) {
+            commands.abortAll(null, why);
+        }
+        if (session != null) {
+            gateway.sessions().remove(session);
+            if (!session.discovery()) {
+                gateway.core().nexusLost(session.nexus(), session.targetName());
+            }
+        }
+    }
+
+    // ---- IscsiSession.Connection (any thread)
+
+    @Override
+    public void close(String why) {
+        onEventLoop(() -> {
+            if (phase != Phase.CLOSED) {
+                ended(why);
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> abortTasks(Long lun, String why) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onEventLoop(() -> {
+            if (commands == null) {
+                done.complete(null);
+            } else {
+                commands.abortAll(lun, why).whenComplete((v, e) -> done.complete(null));
+            }
+        });
+        return done;
+    }
+}
