@@ -56,6 +56,9 @@ public final class TextExchange {
                         params = params.withInitiatorMaxRecvDataSegmentLength((int) v);
                     }
                 }
+                case "InitiatorAlias" -> {
+                    // RFC 7143 13.6: declarative, allowed in any phase; nothing to answer.
+                }
                 default -> out.add(new TextKey(key, answerOther(key)));
             }
         }
@@ -108,8 +111,7 @@ public final class TextExchange {
                     "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder", "ErrorRecoveryLevel",
                     "SessionType", "InitiatorName", "TargetName", "AuthMethod", "CHAP_A", "CHAP_I", "CHAP_C",
                     "CHAP_N", "CHAP_R", "OFMarker", "IFMarker", "OFMarkInt", "IFMarkInt", "TaskReporting",
-                    "iSCSIProtocolLevel", "TargetAlias", "TargetAddress", "TargetPortalGroupTag",
-                    "InitiatorAlias" -> TextKeys.REJECT;
+                    "iSCSIProtocolLevel", "TargetAlias", "TargetAddress", "TargetPortalGroupTag" -> TextKeys.REJECT;
             default -> TextKeys.NOT_UNDERSTOOD; // RFC 7143 6.2
         };
     }
