@@ -305,6 +305,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         this.taskManagement = new TaskManagement(gateway, this, session, commands);
         this.text = new TextConversation(gateway, this, session);
         this.phase = Phase.FULL_FEATURE;
+        if (ctx.pipeline().get("login-deadline") != null) {
+            ctx.pipeline().remove("login-deadline");
+        }
         ctx.pipeline().get(io.cairn.iscsi.pdu.PduDecoder.class).limits(
                 new io.cairn.iscsi.pdu.PduLimits(params.headerDigest(), params.dataDigest(),
                         params.targetMaxRecvDataSegmentLength()));

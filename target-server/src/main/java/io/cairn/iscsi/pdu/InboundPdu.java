@@ -85,6 +85,12 @@ public abstract class InboundPdu extends AbstractReferenceCounted {
     }
 
     @Override
+    public InboundPdu retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
     protected void deallocate() {
         data.release();
     }
