@@ -1,0 +1,543 @@
+package io.cairn.store;
+
+import io.cairn.block.BlockDevice;
+import io.cairn.block.BlockDeviceException;
+import io.cairn.block.LbaExtent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One sub-unit replica on local disk: a sparse block file plus its {@link VersionMap}.
+ *
+ * <p>All I/O runs on the injected executor, never on the caller's thread. Every mutation takes
+ * the stripe locks of the replication blocks it touches (in ascending stripe order), draws one
+ * version id under them, writes data and then records the version: overlapping writes are
+ * serialized, so per replication block the recorded version always belongs to the data on disk,
+ * and COMPARE AND WRITE (read, compare, write under the same locks) is atomic against every write.
+ *
+ * <p>Provisioning: the replication block is also the deallocation granule. A deallocated granule
+ * keeps stale bytes in the file (Java cannot punch holes) but reads as zeros, because reads
+ * overlay zeros on unmapped granules (LBPRZ=1, SBC-4 4.7.4.5). The first write that covers an
+ * unmapped granule only partly writes zeros around its data first. Metadata: see VersionMap.
+ *
+ * <p>Durability: a completed write without FUA is in the page cache (survives kill -9 of this
+ * process); a FUA write or flush forces the block file, then the version map, before completing.
+ */
+public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeable {
+    private static final int STRIPES = 64;
+    private static final int CHUNK_BYTES = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+    private final FileChannel data;
+    private final VersionMap map;
+    private final VersionClock clock;
+    private final Executor executor;
+    private final int blockSize;
+    private final long blockCount;
+    private final int granuleBlocks;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+    private FileSubUnit(FileChannel data, VersionMap map, VersionClock clock, Executor executor,
+                        int blockSize, long blockCount) {
+        this.data = data;
+        this.map = map;
+        this.clock = clock;
+        this.executor = executor;
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+        this.granuleBlocks = map.replicationBlockBytes() / blockSize;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Opens the sub-unit stored in {@code blocksFile}/{@code versionsFile}, creating both if the
+     * version map does not exist yet (the map is created last, so its presence marks a complete
+     * creation). {@code replicationBlockBytes} is used only at creation.
+     */
+    public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
+                                   int replicationBlockBytes, VersionClock clock, Executor executor)
+            throws IOException {
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
+        }
+        if (blockCount <= 0) {
+            throw new IllegalArgumentException("block count must be positive: " + blockCount);
+        }
+        long bytes = Math.multiplyExact(blockCount, (long) blockSize);
+        if (Files.exists(versionsFile)) {
+            VersionMap map = VersionMap.open(versionsFile);
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(blocksFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                checkGeometry(map, blockSize, blockCount);
+                if (ch.size() != bytes) {
+                    throw new IOException("block file " + blocksFile + " has " + ch.size() + " bytes, expected " + bytes);
+                }
+                return new FileSubUnit(ch, map, clock, executor, blockSize, blockCount);
+            } catch (IOException | RuntimeException e) {
+                map.close();
+                if (ch != null) {
+                    ch.close();
+                }
+                throw e;
+            }
+        }
+        if (replicationBlockBytes <= 0 || replicationBlockBytes % blockSize != 0) {
+            throw new IllegalArgumentException("replication block must be a multiple of the block size");
+        }
+        FileChannel ch = FileChannel.open(blocksFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            ch.write(ByteBuffer.allocate(1), bytes - 1); // sparse: only the last byte is allocated
+            ch.force(true);
+            long granule = replicationBlockBytes / blockSize;
+            VersionMap map = VersionMap.create(versionsFile, (blockCount + granule - 1) / granule,
+                    replicationBlockBytes);
+            return new FileSubUnit(ch, map, clock, executor, blockSize, blockCount);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static void checkGeometry(VersionMap map, int blockSize, long blockCount) throws IOException {
+        int rb = map.replicationBlockBytes();
+        if (rb <= 0 || rb % blockSize != 0) {
+            throw new IOException("replication block " + rb + " does not fit block size " + blockSize);
+        }
+        long granule = rb / blockSize;
+        if (map.entryCount() != (blockCount + granule - 1) / granule) {
+            throw new IOException("version map has " + map.entryCount() + " entries for " + blockCount + " blocks");
+        }
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long blockCount() {
+        return blockCount;
+    }
+
+    @Override
+    public int provisioningGranularityBlocks() {
+        return granuleBlocks;
+    }
+
+    /** Version id of the replication block holding {@code lba}; 0 if never written. */
+    public long versionAt(long lba) {
+        return map.version(granule(lba));
+    }
+
+    /** Reads into a pooled direct buffer that the caller owns and must release. */
+    @Override
+    public CompletableFuture<ByteBuf> read(long lba, int blocks) {
+        return submit(() -> readRange(lba, blocks));
+    }
+
+    /** Takes ownership of {@code data}; it is released when the write completes or fails. */
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
+        return submit(() -> {
+            try {
+                long blocks = blocksOf(data);
+                checkRange(lba, blocks);
+                if (blocks == 0) {
+                    return null;
+                }
+                try (Held ignored = lock(lba, blocks)) {
+                    long version = clock.next();
+                    zeroFillEdges(lba, blocks);
+                    writeBuffers(lba, data.nioBuffers());
+                    map.record(granule(lba), granule(lba + blocks - 1), version, true);
+                    if (fua) {
+                        force();
+                    }
+                }
+                return null;
+            } finally {
+                data.release();
+            }
+        }, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return submit(() -> {
+            force();
+            return null;
+        });
+    }
+
+    /** Takes ownership of {@code block}; released when the command completes or fails. */
+    @Override
+    public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua) {
+        return submit(() -> {
+            try {
+                if (block.readableBytes() != blockSize) {
+                    throw new IllegalArgumentException("write same pattern must be one block");
+                }
+                checkRange(lba, blocks);
+                if (blocks == 0) {
+                    return null;
+                }
+                if (unmap && isZero(block)) { // SBC-4 5.48: UNMAP=1 lets us deallocate a zero pattern
+                    deallocate(lba, blocks, fua);
+                } else {
+                    writePattern(lba, blocks, block, fua);
+                }
+                return null;
+            } finally {
+                block.release();
+            }
+        }, block);
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks) {
+        return submit(() -> {
+            checkRange(lba, blocks);
+            if (blocks > 0) {
+                deallocate(lba, blocks, false);
+            }
+            return null;
+        });
+    }
+
+    /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
+    @Override
+    public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua) {
+        return submit(() -> {
+            try {
+                long blocks = blocksOf(verify);
+                if (write.readableBytes() != verify.readableBytes()) {
+                    throw new IllegalArgumentException("verify and write data differ in length");
+                }
+                checkRange(lba, blocks);
+                if (blocks == 0) {
+                    return -1L;
+                }
+                try (Held ignored = lock(lba, blocks)) {
+                    ByteBuf current = readRange(lba, (int) blocks);
+                    try {
+                        long mismatch = firstMismatch(current, verify);
+                        if (mismatch >= 0) {
+                            return mismatch; // SBC-4 5.3: MISCOMPARE, nothing written
+                        }
+                    } finally {
+                        current.release();
+                    }
+                    long version = clock.next();
+                    zeroFillEdges(lba, blocks);
+                    writeBuffers(lba, write.nioBuffers());
+                    map.record(granule(lba), granule(lba + blocks - 1), version, true);
+                    if (fua) {
+                        force();
+                    }
+                    return -1L;
+                }
+            } finally {
+                verify.release();
+                write.release();
+            }
+        }, verify, write);
+    }
+
+    @Override
+    public CompletableFuture<List<LbaExtent>> lbaStatus(long lba, int maxExtents) {
+        return submit(() -> {
+            checkRange(lba, 0);
+            List<LbaExtent> extents = new ArrayList<>();
+            long pos = lba;
+            while (pos < blockCount && extents.size() < maxExtents) {
+                boolean mapped = map.mapped(granule(pos));
+                long end = granuleEnd(granule(pos));
+                while (end < blockCount && map.mapped(granule(end)) == mapped) {
+                    end = granuleEnd(granule(end));
+                }
+                extents.add(new LbaExtent(pos, end - pos, mapped));
+                pos = end;
+            }
+            return extents;
+        });
+    }
+
+    /** Forces and closes the files; the version clock belongs to the store and stays open. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (data.isOpen()) {
+                force();
+            }
+        } finally {
+            try {
+                data.close();
+            } finally {
+                map.close();
+            }
+        }
+    }
+
+    // --- I/O under the caller's locks ---
+
+    private ByteBuf readRange(long lba, int blocks) throws IOException {
+        checkRange(lba, blocks);
+        int len = Math.multiplyExact(blocks, blockSize);
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(len, len);
+        boolean done = false;
+        try {
+            ByteBuffer nio = buf.nioBuffer(0, len);
+            long base = lba * blockSize;
+            while (nio.hasRemaining()) {
+                if (data.read(nio, base + nio.position()) < 0) {
+                    throw new IOException("block file shorter than the sub-unit");
+                }
+            }
+            // LBPRZ: deallocated granules read as zeros whatever the file still holds
+            for (long pos = lba, end = lba + blocks; pos < end; ) {
+                long next = Math.min(end, granuleEnd(granule(pos)));
+                if (!map.mapped(granule(pos))) {
+                    buf.setZero((int) ((pos - lba) * blockSize), (int) ((next - pos) * blockSize));
+                }
+                pos = next;
+            }
+            buf.writerIndex(len);
+            done = true;
+            return buf;
+        } finally {
+            if (!done) {
+                buf.release();
+            }
+        }
+    }
+
+    private void writePattern(long lba, long blocks, ByteBuf block, boolean fua) throws IOException {
+        int chunkBlocks = (int) Math.min(blocks, Math.max(1, CHUNK_BYTES / blockSize));
+        ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(chunkBlocks * blockSize);
+        try {
+            for (int i = 0; i < chunkBlocks; i++) {
+                chunk.writeBytes(block, block.readerIndex(), blockSize);
+            }
+            try (Held ignored = lock(lba, blocks)) {
+                long version = clock.next();
+                zeroFillEdges(lba, blocks);
+                for (long off = 0; off < blocks; off += chunkBlocks) {
+                    int n = (int) Math.min(chunkBlocks, blocks - off);
+                    writeBuffers(lba + off, new ByteBuffer[] {chunk.nioBuffer(0, n * blockSize)});
+                }
+                map.record(granule(lba), granule(lba + blocks - 1), version, true);
+                if (fua) {
+                    force();
+                }
+            }
+        } finally {
+            chunk.release();
+        }
+    }
+
+    /** Deallocates fully covered granules; zeroes the covered part of partly covered mapped ones. */
+    private void deallocate(long lba, long blocks, boolean fua) throws IOException {
+        long end = lba + blocks;
+        int g0 = granule(lba);
+        int g1 = granule(end - 1);
+        try (Held ignored = lock(lba, blocks)) {
+            long version = clock.next();
+            int firstFull = lba == granuleStart(g0) ? g0 : g0 + 1;
+            int lastFull = end == granuleEnd(g1) ? g1 : g1 - 1;
+            if (firstFull <= lastFull) {
+                map.record(firstFull, lastFull, version, false);
+            }
+            if (firstFull != g0) {
+                zeroPartial(g0, lba, Math.min(end, granuleEnd(g0)), version);
+            }
+            if (lastFull != g1 && (g1 != g0 || firstFull == g0)) {
+                zeroPartial(g1, Math.max(lba, granuleStart(g1)), end, version);
+            }
+            if (fua) {
+                force();
+            }
+        }
+    }
+
+    private void zeroPartial(int g, long from, long to, long version) throws IOException {
+        if (map.mapped(g)) { // an unmapped granule reads as zeros already
+            writeZeros(from, to - from);
+            map.record(g, g, version, true);
+        }
+    }
+
+    /** Before data lands in an unmapped granule, zero the rest of it so it reads as zeros once mapped. */
+    private void zeroFillEdges(long lba, long blocks) throws IOException {
+        long end = lba + blocks;
+        int g0 = granule(lba);
+        int g1 = granule(end - 1);
+        if (lba > granuleStart(g0) && !map.mapped(g0)) {
+            writeZeros(granuleStart(g0), lba - granuleStart(g0));
+        }
+        if (end < granuleEnd(g1) && !map.mapped(g1)) {
+            writeZeros(end, granuleEnd(g1) - end);
+        }
+    }
+
+    private void writeZeros(long lba, long blocks) throws IOException {
+        long pos = lba * blockSize;
+        long remaining = blocks * blockSize;
+        while (remaining > 0) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(remaining, z.capacity()));
+            remaining -= z.remaining();
+            pos = writeFully(z, pos);
+        }
+    }
+
+    private void writeBuffers(long lba, ByteBuffer[] buffers) throws IOException {
+        long pos = lba * blockSize;
+        for (ByteBuffer b : buffers) {
+            pos = writeFully(b, pos);
+        }
+    }
+
+    private long writeFully(ByteBuffer b, long position) throws IOException {
+        long pos = position;
+        while (b.hasRemaining()) {
+            pos += data.write(b, pos);
+        }
+        return pos;
+    }
+
+    private void force() throws IOException {
+        data.force(false); // data before the map: the map must never claim data that was lost
+        map.force();
+    }
+
+    // --- geometry, locks, plumbing ---
+
+    private int granule(long lba) {
+        return (int) (lba / granuleBlocks);
+    }
+
+    private long granuleStart(int g) {
+        return (long) g * granuleBlocks;
+    }
+
+    private long granuleEnd(int g) {
+        return Math.min(blockCount, (long) (g + 1) * granuleBlocks);
+    }
+
+    private long blocksOf(ByteBuf buf) {
+        if (buf.readableBytes() % blockSize != 0) {
+            throw new IllegalArgumentException("data is not a whole number of blocks: " + buf.readableBytes());
+        }
+        return buf.readableBytes() / blockSize;
+    }
+
+    private void checkRange(long lba, long blocks) {
+        if (lba < 0 || blocks < 0 || lba > blockCount || blocks > blockCount - lba) {
+            throw new IllegalArgumentException("range " + lba + "+" + blocks + " outside " + blockCount + " blocks");
+        }
+    }
+
+    private static boolean isZero(ByteBuf b) {
+        for (int i = b.readerIndex(); i < b.writerIndex(); i++) {
+            if (b.getByte(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static long firstMismatch(ByteBuf current, ByteBuf verify) {
+        int n = verify.readableBytes();
+        for (int i = 0; i < n; i++) {
+            if (current.getByte(current.readerIndex() + i) != verify.getByte(verify.readerIndex() + i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Locks the stripes of every granule in the range, ascending, so two lockers never deadlock. */
+    private Held lock(long lba, long blocks) {
+        int g0 = granule(lba);
+        int g1 = granule(lba + blocks - 1);
+        boolean[] need = new boolean[STRIPES];
+        if (g1 - g0 + 1 >= STRIPES) {
+            java.util.Arrays.fill(need, true);
+        } else {
+            for (int g = g0; g <= g1; g++) {
+                need[g % STRIPES] = true;
+            }
+        }
+        List<ReentrantLock> held = new ArrayList<>();
+        for (int i = 0; i < STRIPES; i++) {
+            if (need[i]) {
+                stripes[i].lock();
+                held.add(stripes[i]);
+            }
+        }
+        return () -> {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        };
+    }
+
+    private interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private interface IoTask<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code task} on the executor; releases {@code owned} if the executor refuses it. */
+    private <T> CompletableFuture<T> submit(IoTask<T> task, Object... owned) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    result.complete(task.run());
+                } catch (Throwable t) {
+                    result.completeExceptionally(failure(t));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            for (Object o : owned) {
+                ReferenceCountUtil.safeRelease(o);
+            }
+            result.completeExceptionally(new BlockDeviceException(BlockDeviceException.Kind.UNAVAILABLE,
+                    "sub-unit executor refused the request", e));
+        }
+        return result;
+    }
+
+    private static BlockDeviceException failure(Throwable t) {
+        if (t instanceof BlockDeviceException b) {
+            return b;
+        }
+        if (t instanceof ClosedChannelException) {
+            return new BlockDeviceException(BlockDeviceException.Kind.UNAVAILABLE, "sub-unit is closed", t);
+        }
+        return new BlockDeviceException(BlockDeviceException.Kind.MEDIUM_ERROR, String.valueOf(t.getMessage()), t);
+    }
+}
