@@ -31,6 +31,7 @@ public final class LoginNegotiator {
     private boolean started;
     private int stage;
     private byte[] isid;
+    private long isidValue;
     private int tsih;
     private int cid;
     private long itt;
@@ -133,6 +134,7 @@ public final class LoginNegotiator {
     private LoginReply leadingRequest(LoginRequestFields req, List<TextKey> keys, List<TextKey> out) {
         started = true;
         isid = req.isid();
+        isidValue = req.isidValue();
         tsih = req.tsih();
         cid = req.cid();
         itt = req.initiatorTaskTag();
@@ -246,19 +248,11 @@ public final class LoginNegotiator {
         OperationalNegotiation o = operational;
         return new SessionParams(sessionType, initiatorName, initiatorAlias,
                 sessionType == SessionType.NORMAL ? targetName : null, targetAlias,
-                policy.portalGroupTag(), req48(isid), cid, security.chapUser(),
+                policy.portalGroupTag(), isidValue, cid, security.chapUser(),
                 o.headerDigest, o.dataDigest, o.maxConnections, o.initialR2T, o.immediateData,
                 o.maxBurstLength, o.effectiveFirstBurstLength(), o.defaultTime2Wait, o.defaultTime2Retain,
                 o.maxOutstandingR2T, o.dataPDUInOrder, o.dataSequenceInOrder, o.errorRecoveryLevel,
                 o.initiatorMaxRecvDataSegmentLength, limits.maxRecvDataSegmentLength(), o.protocolLevel);
-    }
-
-    private static long req48(byte[] isid) {
-        long v = 0;
-        for (byte b : isid) {
-            v = (v << 8) | (b & 0xff);
-        }
-        return v;
     }
 
     private static LoginReply reply(boolean transit, LoginRequestFields req, List<TextKey> out, SessionParams p) {
