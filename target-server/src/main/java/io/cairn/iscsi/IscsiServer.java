@@ -87,6 +87,15 @@ public final class IscsiServer implements AutoCloseable {
         return gateway;
     }
 
+    /** Aborts every task of the sessions whose I_T nexus is in {@code nexusKeys} (PREEMPT AND ABORT). */
+    public java.util.concurrent.CompletableFuture<Void> abortTasks(java.util.Set<String> nexusKeys) {
+        var waits = gateway.sessions().sessions().stream()
+                .filter(s -> !s.discovery() && nexusKeys.contains(s.nexus().key()))
+                .map(s -> s.connection().abortTasks(null, "PREEMPT AND ABORT"))
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
+        return java.util.concurrent.CompletableFuture.allOf(waits);
+    }
+
     public int openConnections() {
         return connections.get();
     }

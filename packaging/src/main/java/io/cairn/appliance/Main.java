@@ -1,0 +1,187 @@
+package io.cairn.appliance;
+
+import io.cairn.lun.LunIdentity;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The `cairn` command. */
+@Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
+        description = "Cairn: an iSCSI target for distributed LUNs.",
+        subcommands = {Main.Run.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(configFileDefaults(args));
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** `cairn run`: the appliance in one process (every role). */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run the appliance: embedded ZooKeeper (unless --zk-connect), store and iSCSI gateway.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", description = "Properties file with option values (key = long option name without dashes).")
+        Path configFile;
+        @Option(names = "--data-dir", defaultValue = "/var/lib/cairn", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+        @Option(names = "--listen", defaultValue = "0.0.0.0", description = "iSCSI listen address (default: ${DEFAULT-VALUE}).")
+        String listen;
+        @Option(names = "--iscsi-port", defaultValue = "3260", description = "iSCSI port (default: ${DEFAULT-VALUE}).")
+        int iscsiPort;
+        @Option(names = "--portal-address", description = "Address announced by SendTargets (default: the listen address, or this host's address).")
+        String portalAddress;
+        @Option(names = "--zk-connect", description = "External ZooKeeper ensemble host:port[,...]; without it an embedded server runs.")
+        String zkConnect;
+        @Option(names = "--zk-port", defaultValue = "2181", description = "Embedded ZooKeeper client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        int zkPort;
+        @Option(names = "--node-id", defaultValue = "1", description = "This node's id, 1..65535 (default: ${DEFAULT-VALUE}).")
+        int nodeId;
+        @Option(names = "--lun-id", defaultValue = "default", description = "Id of the LUN created on first start (default: ${DEFAULT-VALUE}).")
+        String lunId;
+        @Option(names = "--lun-size", defaultValue = "1G", description = "Size of the LUN created on first start (default: ${DEFAULT-VALUE}).")
+        String lunSize;
+        @Option(names = "--subunit-size", defaultValue = "64M", description = "Sub-unit size of that LUN (default: ${DEFAULT-VALUE}).")
+        String subUnitSize;
+        @Option(names = "--block-size", defaultValue = "512", description = "Logical block size, 512 or 4096 (default: ${DEFAULT-VALUE}).")
+        int blockSize;
+        @Option(names = "--target-prefix", defaultValue = "iqn.2026-11.io.cairn:", description = "Target IQN prefix; the LUN id follows (default: ${DEFAULT-VALUE}).")
+        String targetPrefix;
+        @Option(names = "--naa-company-id", defaultValue = LunIdentity.DEFAULT_COMPANY_ID, description = "IEEE company id (OUI, 6 hex digits) in new LUNs' NAA identifiers (default: ${DEFAULT-VALUE}).")
+        String naaCompanyId;
+        @Option(names = "--chap-user", description = "Require CHAP with this user name.")
+        String chapUser;
+        @Option(names = "--chap-secret", description = "CHAP secret (12 to 16 characters recommended).")
+        String chapSecret;
+        @Option(names = "--mutual-chap-user", description = "Target's user name for mutual CHAP.")
+        String mutualUser;
+        @Option(names = "--mutual-chap-secret", description = "Target's secret for mutual CHAP.")
+        String mutualSecret;
+        @Option(names = "--queue-depth", defaultValue = "128", description = "Commands outstanding per session (default: ${DEFAULT-VALUE}).")
+        int queueDepth;
+        @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
+        int ioThreads;
+        @Option(names = "--nop-interval", defaultValue = "15", description = "Seconds of silence before NOP-In pings; no answer in as long drops the connection (default: ${DEFAULT-VALUE}).")
+        int nopInterval;
+        @Option(names = "--metrics", defaultValue = "127.0.0.1:9573", description = "Prometheus endpoint host:port, or 'off' (default: ${DEFAULT-VALUE}).")
+        String metrics;
+
+        @Override
+        public Integer call() throws Exception {
+            ApplianceConfig config;
+            try {
+                config = toConfig();
+            } catch (IllegalArgumentException e) {
+                System.err.println("cairn: " + e.getMessage());
+                return 2;
+            }
+            Appliance appliance = new Appliance(config);
+            try {
+                appliance.start();
+            } catch (Exception e) {
+                System.err.println("cairn: failed to start: " + e.getMessage());
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                appliance.close();
+                stopped.countDown();
+            }, "cairn-shutdown"));
+            var portal = appliance.portal();
+            for (String target : appliance.targets().targetNames()) {
+                System.out.println("Cairn ready: target " + target + " portal "
+                        + portal.getAddress().getHostAddress() + ":" + portal.getPort() + " lun 0");
+            }
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+
+        private ApplianceConfig toConfig() {
+            if (blockSize != 512 && blockSize != 4096) {
+                throw new IllegalArgumentException("--block-size must be 512 or 4096");
+            }
+            if (nodeId < 1 || nodeId > 65535) {
+                throw new IllegalArgumentException("--node-id must be 1..65535");
+            }
+            if ((chapUser == null) != (chapSecret == null)) {
+                throw new IllegalArgumentException("--chap-user and --chap-secret go together");
+            }
+            if ((mutualUser == null) != (mutualSecret == null)) {
+                throw new IllegalArgumentException("--mutual-chap-user and --mutual-chap-secret go together");
+            }
+            if (mutualUser != null && chapUser == null) {
+                throw new IllegalArgumentException("mutual CHAP needs --chap-user and --chap-secret too");
+            }
+            if (queueDepth < 1 || queueDepth > 4096) {
+                throw new IllegalArgumentException("--queue-depth must be 1..4096");
+            }
+            long lunBytes = Sizes.parse(lunSize);
+            long subUnitBytes = Sizes.parse(subUnitSize);
+            if (lunBytes % blockSize != 0 || subUnitBytes % blockSize != 0) {
+                throw new IllegalArgumentException("--lun-size and --subunit-size must be multiples of the block size");
+            }
+            InetSocketAddress metricsAddress = "off".equals(metrics) ? null : hostPort(metrics, "--metrics");
+            return new ApplianceConfig(dataDir.toAbsolutePath(), new InetSocketAddress(listen, iscsiPort), portalAddress,
+                    zkConnect, new InetSocketAddress("127.0.0.1", zkPort), nodeId, lunId, targetPrefix, lunBytes,
+                    subUnitBytes, blockSize, naaCompanyId, chapUser, chapSecret, mutualUser, mutualSecret,
+                    queueDepth, ioThreads, nopInterval, metricsAddress);
+        }
+
+        private static InetSocketAddress hostPort(String text, String option) {
+            int i = text.lastIndexOf(':');
+            if (i <= 0) {
+                throw new IllegalArgumentException(option + " must be host:port: " + text);
+            }
+            try {
+                return new InetSocketAddress(text.substring(0, i), Integer.parseInt(text.substring(i + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be host:port: " + text);
+            }
+        }
+    }
+
+    /** Option defaults from the file named by --config, if any. */
+    private static CommandLine.IDefaultValueProvider configFileDefaults(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[i + 1]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        Properties props = new Properties();
+        if (file != null) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                props.load(r);
+            } catch (IOException e) {
+                System.err.println("cairn: cannot read config file " + file + ": " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        return arg -> {
+            if (arg instanceof CommandLine.Model.OptionSpec opt) {
+                String key = opt.longestName().replaceFirst("^--", "");
+                String v = props.getProperty(key);
+                if (v != null) {
+                    return v.trim();
+                }
+            }
+            return arg.defaultValue();
+        };
+    }
+}

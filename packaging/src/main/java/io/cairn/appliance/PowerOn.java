@@ -1,0 +1,19 @@
+package io.cairn.appliance;
+
+import io.cairn.coord.scsi.ScsiContextStore;
+import io.cairn.scsi.pr.PersistentReservations;
+import java.util.Map;
+
+/**
+ * What a LUN's SCSI state looks like after a power cycle of the (single) gateway: registrations
+ * survive only with APTPL (SPC-4 5.14.5), SPC-2 reservations and pending unit attentions of the
+ * old nexuses are gone. New nexuses get POWER ON RESET from the SCSI core when they log in.
+ */
+final class PowerOn {
+    private PowerOn() {}
+
+    static void apply(ScsiContextStore contexts, String lunId) {
+        contexts.update(lunId, ctx -> new ScsiContextStore.Update<Void>(
+                PersistentReservations.onPowerOn(ctx).withUnitAttentions(Map.of()), null)).join();
+    }
+}
