@@ -5,23 +5,23 @@ import io.netty.buffer.Unpooled;
 import java.util.zip.CRC32C;
 
 /** Builds initiator PDUs byte by byte, as a test initiator would put them on the wire. */
-final class PduBytes {
+public final class PduBytes {
     private final byte[] bhs = new byte[48];
     private byte[] ahs = new byte[0];
     private byte[] data = new byte[0];
 
-    static PduBytes of(int opcode) {
+    public static PduBytes of(int opcode) {
         PduBytes p = new PduBytes();
         p.bhs[0] = (byte) opcode;
         return p;
     }
 
-    PduBytes set(int offset, int value) {
+    public PduBytes set(int offset, int value) {
         bhs[offset] = (byte) value;
         return this;
     }
 
-    PduBytes int32(int offset, int value) {
+    public PduBytes int32(int offset, int value) {
         bhs[offset] = (byte) (value >>> 24);
         bhs[offset + 1] = (byte) (value >>> 16);
         bhs[offset + 2] = (byte) (value >>> 8);
@@ -29,18 +29,18 @@ final class PduBytes {
         return this;
     }
 
-    PduBytes data(byte[] d) {
+    public PduBytes data(byte[] d) {
         data = d;
         return this;
     }
 
-    PduBytes ahs(byte[] a) {
+    public PduBytes ahs(byte[] a) {
         ahs = a;
         return this;
     }
 
     /** The wire bytes, with digests if asked; {@code corruptHeaderDigest}/{@code corruptDataDigest} flip a bit. */
-    ByteBuf wire(boolean headerDigest, boolean dataDigest, boolean corruptHeaderDigest, boolean corruptDataDigest) {
+    public ByteBuf wire(boolean headerDigest, boolean dataDigest, boolean corruptHeaderDigest, boolean corruptDataDigest) {
         bhs[4] = (byte) (ahs.length / 4);
         bhs[5] = (byte) (data.length >>> 16);
         bhs[6] = (byte) (data.length >>> 8);
@@ -64,7 +64,7 @@ final class PduBytes {
         return out;
     }
 
-    ByteBuf wire() {
+    public ByteBuf wire() {
         return wire(false, false, false, false);
     }
 }
