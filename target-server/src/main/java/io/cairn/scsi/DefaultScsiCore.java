@@ -1,0 +1,290 @@
+package io.cairn.scsi;
+
+import io.cairn.block.BlockDeviceException;
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.scsi.ScsiContext;
+import io.cairn.coord.scsi.ScsiContext.UnitAttention;
+import io.cairn.coord.scsi.ScsiContextStore;
+import io.cairn.coord.scsi.ScsiContextStore.Update;
+import io.cairn.scsi.cdb.Cdb;
+import io.cairn.scsi.cdb.CdbParser;
+import io.cairn.scsi.cdb.Decoded;
+import io.cairn.scsi.dispatch.DataPhase;
+import io.cairn.scsi.dispatch.OpcodeEntry;
+import io.cairn.scsi.dispatch.OpcodeRegistry;
+import io.cairn.scsi.dispatch.PreDispatch;
+import io.cairn.scsi.handler.CoreServices;
+import io.cairn.scsi.handler.Outcome;
+import io.cairn.scsi.handler.Request;
+import io.cairn.scsi.mode.ModePages;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+
+/**
+ * The SCSI core: runs each command through the fixed pre-dispatch pipeline (LUN lookup, unit
+ * attention, ALUA state, reservation conflict, write protection, Data-Out length) and hands it to
+ * the handler its {@link OpcodeRegistry} entry names.
+ *
+ * <p>Buffers: {@link #execute} owns {@code command.dataOut()}; it releases it on every path that
+ * does not hand it to a medium handler, which then owns it. Continuations after a store update or
+ * device completion run on {@code executor}.
+ */
+public final class DefaultScsiCore implements ScsiCore {
+
+    private static final int DEFAULT_BLOCK_SIZE = 512;
+
+    private final LunDirectory luns;
+    private final ScsiContextStore contexts;
+    private final ScsiCoreConfig config;
+    private final Executor executor;
+    private final NexusRegistry nexuses = new NexusRegistry();
+    private final CoreServices services;
+
+    /**
+     * @param luns         which logical units each target presents
+     * @param contexts     the per-LUN SCSI context store (reservations, unit attentions, mode pages)
+     * @param config       INQUIRY identity, block limits, ALUA states
+     * @param reservations the reservation rules ({@link Reservations#SPC4} in production)
+     * @param aborter      aborts tasks of preempted nexuses (PREEMPT AND ABORT)
+     * @param executor     runs continuations; never blocks
+     */
+    public DefaultScsiCore(LunDirectory luns, ScsiContextStore contexts, ScsiCoreConfig config,
+            Reservations reservations, TaskAborter aborter, Executor executor) {
+        this.luns = luns;
+        this.contexts = contexts;
+        this.config = config;
+        this.executor = executor;
+        this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
+                nexuses, executor);
+    }
+
+    /** The production wiring: SPC-4 reservation rules. */
+    public DefaultScsiCore(LunDirectory luns, ScsiContextStore contexts, ScsiCoreConfig config, TaskAborter aborter,
+            Executor executor) {
+        this(luns, contexts, config, Reservations.SPC4, aborter, executor);
+    }
+
+    @Override
+    public CompletableFuture<ScsiResult> execute(ScsiCommand command) {
+        ByteBuf dataOut = command.dataOut();
+        boolean handedOver = false;
+        boolean dsense = false;
+        try {
+            byte[] raw = command.cdb();
+            if (raw == null || raw.length == 0) {
+                return finish(Outcome.check(SenseReason.INVALID_COMMAND_OPERATION_CODE), false, 0, false);
+            }
+            int opcode = raw[0] & 0xFF;
+            Optional<LogicalUnit> unit = luns.find(command.targetName(), command.lun());
+            ScsiContext ctx = unit.map(u -> contexts.current(u.id())).orElse(ScsiContext.EMPTY);
+            dsense = ModePages.descriptorSense(ctx);
+
+            Outcome stop = PreDispatch.lunLookup(unit.isPresent(), opcode);
+            if (stop != null) {
+                return finish(stop, dsense, 0, false);
+            }
+            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode)) {
+                UnitAttention ua = UnitAttentions.oldest(ctx, command.nexus().key());
+                if (ua != null) {
+                    return reportUnitAttention(unit.get(), command.nexus(), ua, dsense);
+                }
+            }
+            OpcodeRegistry registry = services.registry();
+            int sa = registry.serviceActionOf(raw);
+            OpcodeEntry entry = registry.find(opcode, sa);
+            if (entry == null) {
+                // SPC-4 4.5.6: unknown opcode vs. unknown service action of a known opcode
+                stop = registry.knowsOpcode(opcode) ? Outcome.check(Sense.invalidCdbField(1, 4))
+                        : Outcome.check(SenseReason.INVALID_COMMAND_OPERATION_CODE);
+                return finish(stop, dsense, 0, false);
+            }
+            int blockSize = unit.map(u -> u.device().blockSize()).orElse(DEFAULT_BLOCK_SIZE);
+            long capacity = unit.map(u -> u.device().blockCount()).orElse(0L);
+            Decoded decoded = CdbParser.parse(raw, entry.cdbLength(), sa, blockSize, capacity);
+            if (decoded.error() != null) {
+                return finish(Outcome.check(decoded.error()), dsense, 0, false);
+            }
+            Cdb cdb = decoded.cdb();
+            if (unit.isPresent()) {
+                stop = PreDispatch.alua(entry, config.portGroupState().apply(command.nexus().targetPortGroup()));
+                if (stop == null) {
+                    stop = PreDispatch.reservation(services.reservations(), ctx, command.nexus(), entry);
+                }
+                if (stop == null) {
+                    stop = PreDispatch.writeProtect(entry, ctx);
+                }
+                if (stop != null) {
+                    return finish(stop, dsense, cdb.dataBytes(), false);
+                }
+            }
+            ByteBuf medium = null;
+            byte[] parameters = null;
+            if (entry.phase() == DataPhase.MEDIUM_OUT || entry.phase() == DataPhase.PARAMETERS_OUT) {
+                long need = cdb.dataBytes();
+                int have = dataOut == null ? 0 : dataOut.readableBytes();
+                if (have < need) {
+                    // libiscsi iSCSIResiduals: too little Data-Out is refused before anything is written
+                    return finish(Outcome.check(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT), dsense, need, false);
+                }
+                if (entry.phase() == DataPhase.PARAMETERS_OUT) {
+                    parameters = new byte[(int) need];
+                    if (need > 0) {
+                        dataOut.getBytes(dataOut.readerIndex(), parameters);
+                    }
+                } else if (need > 0) {
+                    // excess Data-Out beyond what the CDB asks for is ignored (FCP-4 9.4.2 via libiscsi)
+                    medium = dataOut.writerIndex(dataOut.readerIndex() + (int) need);
+                    handedOver = true;
+                }
+            }
+            if (!handedOver) {
+                release(dataOut);
+                handedOver = true;
+            }
+            Request request = new Request(command, cdb, unit.orElse(null), ctx, medium, parameters, services);
+            boolean in = entry.phase() == DataPhase.IN;
+            boolean ds = dsense;
+            CompletableFuture<Outcome> run;
+            try {
+                run = entry.handler().handle(request);
+            } catch (RuntimeException e) {
+                run = CompletableFuture.failedFuture(e);
+            }
+            return run.handleAsync((o, err) -> err != null ? toResult(failure(err, entry), ds, cdb.dataBytes(), false)
+                    : toResult(o, ds, cdb.dataBytes(), in), executor);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(toResult(failure(e, null), dsense, 0, false));
+        } finally {
+            if (!handedOver) {
+                release(dataOut);
+            }
+        }
+    }
+
+    /** SAM-5 5.14: reports the oldest pending unit attention and removes it from the nexus's queue. */
+    private CompletableFuture<ScsiResult> reportUnitAttention(LogicalUnit unit, ItNexus nexus, UnitAttention ua,
+            boolean dsense) {
+        Outcome outcome = Outcome.check(UnitAttentions.reasonOf(ua));
+        return contexts.<Void>update(unit.id(), c -> new Update<>(UnitAttentions.consume(c, nexus.key(), ua), null))
+                .handleAsync((v, err) -> toResult(err == null ? outcome : failure(err, null), dsense, 0, false),
+                        executor);
+    }
+
+    private CompletableFuture<ScsiResult> finish(Outcome o, boolean dsense, long commandBytes, boolean in) {
+        return CompletableFuture.completedFuture(toResult(o, dsense, commandBytes, in));
+    }
+
+    /** For Data-In commands the CDB yields exactly the (allocation-length-truncated) Data-In produced. */
+    private static ScsiResult toResult(Outcome o, boolean dsense, long commandBytes, boolean in) {
+        byte[] sense = o.sense() == null ? null : SenseWriter.encode(o.sense(), dsense);
+        long bytes = in && o.status() == ScsiResult.GOOD ? (o.dataIn() == null ? 0 : o.dataIn().readableBytes())
+                : commandBytes;
+        return new ScsiResult(o.status(), sense, o.dataIn(), bytes);
+    }
+
+    /** Maps a failed device or store operation to what the initiator sees. */
+    static Outcome failure(Throwable err, OpcodeEntry entry) {
+        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (t instanceof BlockDeviceException bde) {
+            boolean writes = entry != null && (entry.writesMedium() || entry.phase() == DataPhase.MEDIUM_OUT);
+            return Outcome.check(switch (bde.kind()) {
+                case MEDIUM_ERROR -> writes ? SenseReason.WRITE_ERROR : SenseReason.UNRECOVERED_READ_ERROR;
+                case WRITE_PROTECTED -> SenseReason.WRITE_PROTECTED;
+                case SPACE_EXHAUSTED -> SenseReason.SPACE_ALLOCATION_FAILED_WRITE_PROTECT;
+                case UNAVAILABLE -> SenseReason.LUN_NOT_ACCESSIBLE_TARGET_PORT_UNAVAILABLE;
+            });
+        }
+        if (t instanceof CoordinationUnavailableException) {
+            // fail closed (design.md): the initiator retries, or multipath moves to another gateway
+            return Outcome.status(ScsiResult.BUSY);
+        }
+        return Outcome.check(SenseReason.INTERNAL_TARGET_FAILURE);
+    }
+
+    private static void release(ByteBuf buf) {
+        if (buf != null && buf.refCnt() > 0) {
+            buf.release();
+        }
+    }
+
+    @Override
+    public List<Long> luns(String targetName) {
+        return luns.luns(targetName);
+    }
+
+    @Override
+    public CompletableFuture<Void> logicalUnitReset(ItNexus nexus, String targetName, long lun) {
+        Optional<LogicalUnit> unit = luns.find(targetName, lun);
+        if (unit.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return reset(unit.get(), nexus, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+    }
+
+    @Override
+    public CompletableFuture<Void> targetReset(ItNexus nexus, String targetName, boolean cold) {
+        // SAM-5 6.7: a target reset acts as a logical unit reset on each logical unit
+        SenseReason ua = cold ? SenseReason.POWER_ON_RESET : SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (LogicalUnit u : unitsOf(targetName)) {
+            all.add(reset(u, nexus, ua));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** SAM-5 6.6 / SBC-4 5.11: releases SPC-2 reservations, clears PREVENT, raises a UA for the other nexuses. */
+    private CompletableFuture<Void> reset(LogicalUnit unit, ItNexus nexus, SenseReason ua) {
+        nexuses.clearPrevent(unit.id());
+        List<String> others = new ArrayList<>(services.nexusKeysOf(unit.id()));
+        others.remove(nexus.key());
+        Reservations rules = services.reservations();
+        return update(unit.id(), c -> UnitAttentions.raise(rules.onLogicalUnitReset(c, nexus), others, ua));
+    }
+
+    @Override
+    public void nexusCreated(ItNexus nexus, String targetName) {
+        if (!nexuses.add(targetName, nexus)) {
+            return; // reinstatement of a nexus this gateway already serves
+        }
+        for (LogicalUnit u : unitsOf(targetName)) {
+            // SAM-5 5.14: a new I_T nexus first sees POWER ON, RESET, OR BUS DEVICE RESET OCCURRED
+            update(u.id(), c -> UnitAttentions.raise(UnitAttentions.clear(c, nexus.key()), List.of(nexus.key()),
+                    SenseReason.POWER_ON_RESET));
+        }
+    }
+
+    @Override
+    public void nexusLost(ItNexus nexus, String targetName) {
+        nexuses.remove(targetName, nexus);
+        Reservations rules = services.reservations();
+        for (LogicalUnit u : unitsOf(targetName)) {
+            update(u.id(), c -> UnitAttentions.clear(rules.onNexusLoss(c, nexus), nexus.key()));
+        }
+    }
+
+    private CompletableFuture<Void> update(String lunId, UnaryOperator<ScsiContext> change) {
+        return contexts.<Void>update(lunId, c -> {
+            ScsiContext next = change.apply(c);
+            return new Update<>(next == c ? null : next, null);
+        });
+    }
+
+    private List<LogicalUnit> unitsOf(String targetName) {
+        List<LogicalUnit> units = new ArrayList<>();
+        for (long l : luns.luns(targetName)) {
+            luns.find(targetName, l).ifPresent(units::add);
+        }
+        return units;
+    }
+
+    /** The opcode table this core dispatches with (read-only). */
+    public OpcodeRegistry registry() {
+        return services.registry();
+    }
+}

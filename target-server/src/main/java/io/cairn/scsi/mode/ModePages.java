@@ -1,0 +1,77 @@
+package io.cairn.scsi.mode;
+
+import io.cairn.coord.scsi.ScsiContext;
+import java.util.List;
+
+/**
+ * The mode pages the logical unit implements, their default values and changeable masks. Current
+ * values live in {@link ScsiContext#modePages()} (whole page, header included) so every gateway
+ * reports and obeys the same; an absent page has its default values.
+ */
+public final class ModePages {
+
+    public static final int CACHING = 0x08;
+    public static final int CONTROL = 0x0A;
+    public static final int INFORMATIONAL_EXCEPTIONS = 0x1C;
+    public static final int ALL_PAGES = 0x3F;
+
+    /** Page codes in ascending order (SPC-4 6.11: pages are returned in ascending page code order). */
+    public static final List<Integer> CODES = List.of(CACHING, CONTROL, INFORMATIONAL_EXCEPTIONS);
+
+    private ModePages() {}
+
+    /** Default values (SPC-4 6.11 PC 10b). */
+    public static byte[] defaults(int page) {
+        return switch (page) {
+            // SBC-4 6.5.5: WCE=1, the device has a volatile cache (flush and FUA are meaningful)
+            case CACHING -> page(CACHING, 0x12, 2, 0x04);
+            // SPC-4 7.5.8: TST=000b one task set, D_SENSE=0, GLTSD=1; QAM=1 unrestricted reordering,
+            // QERR=00b; SWP=0; TAS=0
+            case CONTROL -> page(CONTROL, 0x0A, 2, 0x02, 3, 0x10);
+            // SPC-4 7.5.7: DEXCPT=1, informational exceptions are not reported
+            case INFORMATIONAL_EXCEPTIONS -> page(INFORMATIONAL_EXCEPTIONS, 0x0A, 2, 0x08);
+            default -> null;
+        };
+    }
+
+    /** Changeable-values mask (SPC-4 6.11 PC 01b): WCE; D_SENSE and SWP. */
+    public static byte[] changeable(int page) {
+        return switch (page) {
+            case CACHING -> page(CACHING, 0x12, 2, 0x04);
+            case CONTROL -> page(CONTROL, 0x0A, 2, 0x04, 4, 0x08);
+            case INFORMATIONAL_EXCEPTIONS -> page(INFORMATIONAL_EXCEPTIONS, 0x0A);
+            default -> null;
+        };
+    }
+
+    /** Current values of {@code page} for the LUN (a copy). */
+    public static byte[] current(ScsiContext ctx, int page) {
+        byte[] stored = ctx.modePages().get(page);
+        return stored != null ? stored.clone() : defaults(page);
+    }
+
+    /** SPC-4 7.5.8 D_SENSE: report sense data in descriptor format. */
+    public static boolean descriptorSense(ScsiContext ctx) {
+        return (current(ctx, CONTROL)[2] & 0x04) != 0;
+    }
+
+    /** SPC-4 7.5.8 SWP: the medium is write protected. */
+    public static boolean softwareWriteProtect(ScsiContext ctx) {
+        return (current(ctx, CONTROL)[4] & 0x08) != 0;
+    }
+
+    /** SBC-4 6.5.5 WCE. */
+    public static boolean writeCacheEnabled(ScsiContext ctx) {
+        return (current(ctx, CACHING)[2] & 0x04) != 0;
+    }
+
+    private static byte[] page(int code, int length, int... byteAndValue) {
+        byte[] p = new byte[length + 2];
+        p[0] = (byte) code;
+        p[1] = (byte) length;
+        for (int i = 0; i < byteAndValue.length; i += 2) {
+            p[byteAndValue[i]] = (byte) byteAndValue[i + 1];
+        }
+        return p;
+    }
+}

@@ -1,0 +1,146 @@
+package io.cairn.scsi;
+
+import static io.cairn.scsi.CoreFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cairn.scsi.CoreFixture.Reply;
+import org.junit.jupiter.api.Test;
+
+/** The pre-dispatch pipeline through {@link DefaultScsiCore}. */
+class DefaultScsiCoreTest {
+
+    private final CoreFixture f = new CoreFixture();
+
+    @Test
+    void newNexusSeesPowerOnResetOnceThenGood() {
+        f.core.nexusCreated(A, TARGET);
+        Reply first = f.run(A, "000000000000");
+        assertTrue(first.is(SenseReason.POWER_ON_RESET));
+        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status());
+    }
+
+    @Test
+    void unitAttentionsAreReportedOldestFirstAndNotToInquiryOrReportLuns() {
+        f.loggedIn();
+        f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
+        // mode change by B: A also gets MODE PARAMETERS CHANGED, queued after the reset
+        byte[] control = io.cairn.scsi.mode.ModePages.defaults(0x0A);
+        control[2] |= 0x04;
+        byte[] params = new byte[4 + control.length];
+        System.arraycopy(control, 0, params, 4, control.length);
+        assertEquals(ScsiResult.GOOD, f.run(B, cdb(6, 0x15, 1, 0x10, 4, params.length), params).status());
+
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x12, 4, 36)).status());
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(12, 0xA0, 9, 64)).status());
+        assertTrue(f.run(A, "000000000000").is(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED));
+        Reply second = f.run(A, "000000000000");
+        assertTrue(second.is(SenseReason.MODE_PARAMETERS_CHANGED));
+        assertEquals(0x72, second.sense()[0], "D_SENSE now set: descriptor format");
+        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status());
+        assertEquals(ScsiResult.GOOD, f.run(B, "000000000000").status(), "the resetting nexus has no UA");
+    }
+
+    @Test
+    void requestSenseReturnsAndClearsTheUnitAttention() {
+        f.core.nexusCreated(A, TARGET);
+        Reply rs = f.run(A, cdb(6, 0x03, 4, 18));
+        assertEquals(ScsiResult.GOOD, rs.status());
+        assertEquals(0x06, rs.data()[2] & 0x0F);
+        assertEquals(0x29, rs.data()[12]);
+        Reply none = f.run(A, cdb(6, 0x03, 4, 18));
+        assertEquals(0, none.data()[2]);
+        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status());
+    }
+
+    @Test
+    void unknownLunAnswersInquiryWithQualifier3AndRefusesTheRest() {
+        f.loggedIn();
+        Reply inq = f.run(A, 5, cdb(6, 0x12, 4, 36), null);
+        assertEquals(ScsiResult.GOOD, inq.status());
+        assertEquals(0x7F, inq.data()[0] & 0xFF);
+        assertTrue(f.run(A, 5, cdb(6, 0x00), null).is(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
+        Reply rs = f.run(A, 5, cdb(6, 0x03, 4, 18), null);
+        assertEquals(0x25, rs.data()[12]);
+        byte[] data = new byte[512];
+        assertTrue(f.run(A, 5, rw10(0x2A, 0, 1, 0), data).is(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
+        Reply luns = f.run(A, 5, cdb(12, 0xA0, 9, 64), null);
+        assertEquals(8, luns.data()[3]);
+    }
+
+    @Test
+    void unknownOpcodeAndUnknownServiceAction() {
+        f.loggedIn();
+        assertTrue(f.run(A, cdb(6, 0x04)).is(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+        assertTrue(f.run(A, cdb(16, 0x9E, 1, 0x1F)).is(SenseReason.INVALID_FIELD_IN_CDB));
+    }
+
+    @Test
+    void shortDataOutIsRefusedAndNothingIsWritten() {
+        f.loggedIn();
+        Reply r = f.run(A, rw10(0x2A, 3, 2, 0), pattern(512, 1));
+        assertTrue(r.is(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT));
+        assertArrayEquals(new byte[512], f.device.block(3));
+    }
+
+    @Test
+    void excessDataOutIsIgnored() {
+        f.loggedIn();
+        byte[] data = pattern(1024, 3);
+        Reply r = f.run(A, rw10(0x2A, 3, 1, 0), data);
+        assertEquals(ScsiResult.GOOD, r.status());
+        assertEquals(512, r.commandBytes());
+        assertArrayEquals(java.util.Arrays.copyOf(data, 512), f.device.block(3));
+        assertArrayEquals(new byte[512], f.device.block(4));
+    }
+
+    @Test
+    void spc2ReservationConflictsForTheOtherNexus() {
+        f.loggedIn();
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x16)).status());
+        assertEquals(ScsiResult.RESERVATION_CONFLICT, f.run(B, rw10(0x28, 0, 1, 0)).status());
+        assertEquals(ScsiResult.RESERVATION_CONFLICT, f.run(B, rw10(0x2A, 0, 1, 0), new byte[512]).status());
+        assertEquals(ScsiResult.GOOD, f.run(B, cdb(6, 0x12, 4, 36)).status(), "INQUIRY never conflicts");
+        assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x28, 0, 1, 0)).status());
+        assertEquals(ScsiResult.RESERVATION_CONFLICT, f.run(B, cdb(6, 0x16)).status());
+        f.core.logicalUnitReset(A, TARGET, 0).join();
+        assertTrue(f.run(B, rw10(0x28, 0, 1, 0)).is(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED));
+        assertEquals(ScsiResult.GOOD, f.run(B, rw10(0x28, 0, 1, 0)).status(), "reset released the reservation");
+    }
+
+    @Test
+    void aluaStandbyRefusesMediumAccessButNotInquiry() {
+        ScsiCoreConfig d = ScsiCoreConfig.defaults();
+        ScsiCoreConfig standby = new ScsiCoreConfig(d.vendor(), d.product(), d.revision(), d.maxTransferBlocks(),
+                d.optimalGranularity(), d.maxUnmapBlocks(), d.maxUnmapDescriptors(), d.maxWriteSameBlocks(),
+                d.maxCompareAndWrite(), tpg -> AluaState.STANDBY);
+        LunDirectory dir = new LunDirectory() {
+            public java.util.Optional<LogicalUnit> find(String t, long l) {
+                return java.util.Optional.of(f.unit);
+            }
+
+            public java.util.List<Long> luns(String t) {
+                return java.util.List.of(0L);
+            }
+        };
+        DefaultScsiCore core = new DefaultScsiCore(dir, f.store, standby, f.reservations, TaskAborter.NONE, Runnable::run);
+        ScsiResult read = core.execute(new ScsiCommand(A, TARGET, 0, rw10(0x28, 0, 1, 0), 1, 512, null)).join();
+        assertEquals(ScsiResult.CHECK_CONDITION, read.status());
+        assertEquals(0x02, read.sense()[2]);
+        assertEquals(0x04, read.sense()[12]);
+        assertEquals(0x0B, read.sense()[13]);
+        ScsiResult inq = core.execute(new ScsiCommand(A, TARGET, 0, cdb(6, 0x12, 4, 36), 1, 36, null)).join();
+        assertEquals(ScsiResult.GOOD, inq.status());
+        inq.dataIn().release();
+    }
+
+    @Test
+    void failedDeviceMapsToMediumError() {
+        f.loggedIn();
+        io.cairn.scsi.handler.Outcome o = DefaultScsiCore.failure(new java.util.concurrent.CompletionException(
+                new io.cairn.block.BlockDeviceException(io.cairn.block.BlockDeviceException.Kind.MEDIUM_ERROR, "x")),
+                f.core.registry().find(0x28, -1));
+        assertEquals(SenseReason.UNRECOVERED_READ_ERROR, o.sense().reason());
+        o = DefaultScsiCore.failure(new io.cairn.coord.CoordinationUnavailableException("zk", null), null);
+        assertEquals(ScsiResult.BUSY, o.status());
+    }
+}

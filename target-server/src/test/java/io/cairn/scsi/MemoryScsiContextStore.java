@@ -1,0 +1,53 @@
+package io.cairn.scsi;
+
+import io.cairn.coord.scsi.ScsiContext;
+import io.cairn.coord.scsi.ScsiContextStore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** An in-memory {@link ScsiContextStore} for tests: updates apply at once under a lock. */
+public final class MemoryScsiContextStore implements ScsiContextStore {
+
+    private final Map<String, ScsiContext> contexts = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
+    public int writes;
+
+    @Override
+    public ScsiContext current(String lunId) {
+        return contexts.getOrDefault(lunId, ScsiContext.EMPTY);
+    }
+
+    @Override
+    public synchronized <R> CompletableFuture<R> update(String lunId, Function<ScsiContext, Update<R>> change) {
+        try {
+            Update<R> u = change.apply(current(lunId));
+            if (u.next() != null) {
+                contexts.put(lunId, u.next());
+                writes++;
+                listeners.getOrDefault(lunId, List.of()).forEach(l -> l.accept(u.next()));
+            }
+            return CompletableFuture.completedFuture(u.result());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void addListener(String lunId, Consumer<ScsiContext> listener) {
+        listeners.computeIfAbsent(lunId, l -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String lunId) {
+        contexts.remove(lunId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {}
+}
