@@ -323,6 +323,9 @@ public final class Appliance implements AutoCloseable {
         }
         targetIqn = m.group(1);
         lun = Integer.parseInt(m.group(2));
+        // tgt offers only HeaderDigest/DataDigest=None unless told: offer CRC32C too, so the digest tests run.
+        tgtadm("--op", "update", "--mode", "target", "--tid", "1", "--name", "HeaderDigest", "--value", "CRC32C,None");
+        tgtadm("--op", "update", "--mode", "target", "--tid", "1", "--name", "DataDigest", "--value", "CRC32C,None");
         if (options.chap() != null) {
             // tgt-peer.sh has no CHAP option: add an account to target 1 through tgtd's control port.
             tgtadm("--op", "new", "--mode", "account", "--user", options.chap().user(),
