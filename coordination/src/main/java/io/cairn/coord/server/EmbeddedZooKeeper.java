@@ -108,6 +108,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     /** Stops serving and releases the port and the data directory; the data stays on disk. */
     @Override
     public synchronized void close() {
+        // The session tracker notices shutdown only at its next tick; wait for it so none of our threads outlive close.
+        Thread sessionTracker = server != null && server.getSessionTracker() instanceof Thread t ? t : null;
         if (connections != null) {
             connections.shutdown(); // also shuts the server down
             connections = null;
@@ -115,6 +117,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         if (server != null) {
             server.shutdown(true);
             server = null;
+        }
+        if (sessionTracker != null) {
+            try {
+                sessionTracker.join(4L * TICK_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (txnSnapLog != null) {
             try {
