@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -79,7 +80,8 @@ public final class Coordination implements AutoCloseable {
     private final CuratorFramework curator;
     private final List<Consumer<SessionState>> listeners = new CopyOnWriteArrayList<>();
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-    private volatile SessionState state = SessionState.SUSPENDED;
+    /** Null until the first connection. */
+    private final AtomicReference<SessionState> state = new AtomicReference<>();
 
     public Coordination(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -114,16 +116,21 @@ public final class Coordination implements AutoCloseable {
             throw new CoordinationUnavailableException("no ZooKeeper server answered at "
                     + settings.connectString() + " within " + settings.startTimeout(), null);
         }
+        // Curator reports CONNECTED to listeners on its own thread, maybe after this returns
+        state.compareAndSet(null, SessionState.CONNECTED);
         return this;
     }
 
     /** True while the session is live and connected: only then is shared state known to be current. */
     public boolean isConnected() {
-        return state.isConnected();
+        SessionState now = state.get();
+        return now != null && now.isConnected();
     }
 
+    /** The latest state; {@link SessionState#SUSPENDED} before the first connection and after close. */
     public SessionState state() {
-        return state;
+        SessionState now = state.get();
+        return now == null ? SessionState.SUSPENDED : now;
     }
 
     /** Called, on Curator's event thread, with every session state change. */
@@ -169,7 +176,7 @@ public final class Coordination implements AutoCloseable {
             // never asked for (canBeReadOnly is off); a read-only server cannot take writes anyway
             case READ_ONLY -> SessionState.SUSPENDED;
         };
-        state = mapped;
+        state.set(mapped);
         if (mapped == SessionState.LOST || mapped == SessionState.SUSPENDED) {
             log.warn("ZooKeeper session {} ({})", mapped, settings.connectString());
         } else {
@@ -196,6 +203,6 @@ public final class Coordination implements AutoCloseable {
             }
         }
         curator.close();
-        state = SessionState.SUSPENDED;
+        state.set(SessionState.SUSPENDED);
     }
 }
