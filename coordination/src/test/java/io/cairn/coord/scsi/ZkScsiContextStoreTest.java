@@ -1,0 +1,176 @@
+package io.cairn.coord.scsi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.coord.Coordination;
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.Eventually;
+import io.cairn.coord.SessionState;
+import io.cairn.coord.scsi.ScsiContextStore.Update;
+import io.cairn.coord.testing.ZooKeeperHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ZkScsiContextStoreTest extends ScsiContextStoreContract {
+
+    private static ZooKeeperHarness zk;
+    private static final AtomicInteger tests = new AtomicInteger();
+    private String namespace;
+
+    @BeforeAll
+    static void startServer() {
+        zk = ZooKeeperHarness.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    @BeforeEach
+    void freshNamespace() {
+        namespace = "scsi-context-test-" + tests.incrementAndGet();
+    }
+
+    @Override
+    protected ScsiContextStore store() {
+        return zk.newCoordination(namespace).openScsiContextStore();
+    }
+
+    @Override
+    protected ScsiContextStore peer() {
+        return zk.newCoordination(namespace).openScsiContextStore();
+    }
+
+    @Test
+    void storedDocumentIsVersionedJsonAtTheLunsPath() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        await(coordination.openScsiContextStore().update("lun-a", register(0x10)));
+        byte[] stored = coordination.curator().getData().forPath("/luns/lun-a/scsi-context");
+        var json = new ObjectMapper().readTree(stored);
+        assertEquals(1, json.get("format").asInt());
+        assertEquals(1, json.get("prGeneration").asLong());
+        assertEquals(16, json.get("registrations").get(0).get("key").asLong());
+    }
+
+    @Test
+    void unchangedUpdateLeavesTheZnodeVersionAlone() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ScsiContextStore store = coordination.openScsiContextStore();
+        await(store.update("lun-a", register(1)));
+        int version = coordination.curator().checkExists().forPath("/luns/lun-a/scsi-context").getVersion();
+        await(store.update("lun-a", c -> Update.unchanged(null)));
+        assertEquals(version, coordination.curator().checkExists().forPath("/luns/lun-a/scsi-context").getVersion());
+    }
+
+    @Test
+    void openedStoreIsPrimedWithExistingContexts() throws Exception {
+        await(store().update("lun-a", register(1)));
+        // no waiting: open() returns only once the local copy holds what is stored
+        assertEquals(1, peer().current("lun-a").prGeneration());
+    }
+
+    @Test
+    void contextsSurviveAServerRestart() throws Exception {
+        Coordination first = zk.newCoordination(namespace);
+        ScsiContextStore store = first.openScsiContextStore();
+        await(store.update("lun-a", c -> new Update<>(richContext(), null)));
+        zk.restartServer();
+        assertSameContext(richContext(), peer().current("lun-a"));
+        Eventually.await("first client reconnected", first::isConnected);
+        assertEquals(8L, await(store.update("lun-a", bumpGeneration())));
+    }
+
+    @Test
+    void updateFailsAsUnavailableWhileZooKeeperIsDown() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ScsiContextStore store = coordination.openScsiContextStore();
+        await(store.update("lun-a", register(1)));
+        zk.stopServer();
+        try {
+            // whether or not the client has noticed yet, the update fails rather than hangs
+            CompletableFuture<Long> racing = store.update("lun-a", register(2));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(racing));
+            assertEquals(CoordinationUnavailableException.class, e.getCause().getClass());
+
+            Eventually.await("suspended", () -> coordination.state() == SessionState.SUSPENDED);
+            ExecutionException later = assertThrows(ExecutionException.class,
+                    () -> await(store.update("lun-a", register(3))));
+            assertTrue(later.getCause().getMessage().contains(zk.connectString()), later.getCause().getMessage());
+            assertEquals(1, store.current("lun-a").prGeneration(), "reads still answer from the local copy");
+        } finally {
+            zk.startServer();
+        }
+        Eventually.await("reconnected", coordination::isConnected);
+        assertEquals(2L, await(store.update("lun-a", register(4))), "nothing from the failed updates was written");
+    }
+
+    @Test
+    void sessionLossIsReportedAndTheStoreWorksOnTheNewSession() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ScsiContextStore store = coordination.openScsiContextStore();
+        ScsiContextStore other = peer();
+        List<SessionState> states = new CopyOnWriteArrayList<>();
+        coordination.addConnectionListener(states::add);
+
+        zk.expireSession(coordination);
+        Eventually.await("LOST reported", () -> states.contains(SessionState.LOST));
+        Eventually.await("new session", () -> states.indexOf(SessionState.RECONNECTED) > states.indexOf(SessionState.LOST));
+        assertTrue(coordination.isConnected());
+
+        // the watch is re-established on the new session: a peer's change arrives
+        await(other.update("lun-a", register(5)));
+        Eventually.await("peer's change seen after session loss", () -> store.current("lun-a").prGeneration() == 1);
+        assertEquals(2L, await(store.update("lun-a", register(6))));
+    }
+
+    @Test
+    void contendedUpdateGivesUpAfterTheAttemptBoundWithAClearError() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ScsiContextStore store = ZkScsiContextStore.open(coordination, 3);
+        ScsiContextStore rival = peer();
+        AtomicInteger applications = new AtomicInteger();
+        // Not a pure change, on purpose: each application lets a rival gateway win the race first.
+        CompletableFuture<Long> contended = store.update("lun-a", c -> {
+            applications.incrementAndGet();
+            rival.update("lun-a", bumpGeneration()).join();
+            return new Update<>(c.withAptpl(true), c.prGeneration());
+        });
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(contended));
+        assertEquals(IllegalStateException.class, e.getCause().getClass());
+        assertTrue(e.getCause().getMessage().contains("3 consecutive attempts"), e.getCause().getMessage());
+        assertEquals(3, applications.get());
+        assertEquals(3, rival.current("lun-a").prGeneration());
+        store.close();
+    }
+
+    @Test
+    void unreadableStoredContextFailsClosed() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ScsiContextStore store = coordination.openScsiContextStore();
+        coordination.curator().create().creatingParentsIfNeeded()
+                .forPath("/luns/lun-a/scsi-context", "{\"format\":99}".getBytes(StandardCharsets.UTF_8));
+        Eventually.await("seen", () -> {
+            try {
+                store.current("lun-a");
+                return false;
+            } catch (CoordinationUnavailableException expected) {
+                return true;
+            }
+        });
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.update("lun-a", register(1))));
+        assertEquals(CoordinationUnavailableException.class, e.getCause().getClass());
+    }
+}
