@@ -253,9 +253,12 @@ public final class DefaultScsiCore implements ScsiCore {
             return; // reinstatement of a nexus this gateway already serves
         }
         for (LogicalUnit u : unitsOf(targetName)) {
-            // SAM-5 5.14: a new I_T nexus first sees POWER ON, RESET, OR BUS DEVICE RESET OCCURRED
-            update(u.id(), c -> UnitAttentions.raise(UnitAttentions.clear(c, nexus.key()), List.of(nexus.key()),
-                    SenseReason.POWER_ON_RESET));
+            // A login is not a power cycle: like Linux LIO, a new I_T nexus starts without a unit
+            // attention (initiators such as libiscsi read capacity right after login and do not
+            // retry). Conditions left for an earlier nexus of the same name are stale.
+            if (contexts.current(u.id()).unitAttentions().containsKey(nexus.key())) {
+                update(u.id(), c -> UnitAttentions.clear(c, nexus.key()));
+            }
         }
     }
 

@@ -12,11 +12,13 @@ class DefaultScsiCoreTest {
     private final CoreFixture f = new CoreFixture();
 
     @Test
-    void newNexusSeesPowerOnResetOnceThenGood() {
+    void newNexusStartsWithoutUnitAttentionAndDropsStaleOnes() {
+        f.loggedIn();
+        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status(), "a login is not a power cycle");
+        f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
+        f.core.nexusLost(A, TARGET);
         f.core.nexusCreated(A, TARGET);
-        Reply first = f.run(A, "000000000000");
-        assertTrue(first.is(SenseReason.POWER_ON_RESET));
-        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status());
+        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status(), "the old nexus's condition is gone");
     }
 
     @Test
@@ -42,7 +44,8 @@ class DefaultScsiCoreTest {
 
     @Test
     void requestSenseReturnsAndClearsTheUnitAttention() {
-        f.core.nexusCreated(A, TARGET);
+        f.loggedIn();
+        f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET FUNCTION OCCURRED
         Reply rs = f.run(A, cdb(6, 0x03, 4, 18));
         assertEquals(ScsiResult.GOOD, rs.status());
         assertEquals(0x06, rs.data()[2] & 0x0F);
