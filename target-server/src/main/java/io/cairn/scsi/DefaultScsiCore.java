@@ -111,6 +111,7 @@ public final class DefaultScsiCore implements ScsiCore {
                 return finish(Outcome.check(decoded.error()), dsense, 0, false);
             }
             Cdb cdb = decoded.cdb();
+            final long commandBytes = cdb.dataBytes();
             if (unit.isPresent()) {
                 stop = PreDispatch.alua(entry, config.portGroupState().apply(command.nexus().targetPortGroup()));
                 if (stop == null) {
@@ -128,9 +129,25 @@ public final class DefaultScsiCore implements ScsiCore {
             if (entry.phase() == DataPhase.MEDIUM_OUT || entry.phase() == DataPhase.PARAMETERS_OUT) {
                 long need = cdb.dataBytes();
                 int have = dataOut == null ? 0 : dataOut.readableBytes();
+                if (opcode == 0x89 && cdb.blocks() == 0 && have > 0) {
+                    // SBC-4 5.3: NUMBER OF LOGICAL BLOCKS 0 moves no data; Data-Out sent with it means
+                    // the field does not say what the initiator meant (libiscsi: 256 wraps to 0).
+                    return finish(Outcome.check(Sense.invalidCdbField(13, 7)), dsense, need, false);
+                }
                 if (have < need) {
-                    // libiscsi iSCSIResiduals: too little Data-Out is refused before anything is written
-                    return finish(Outcome.check(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT), dsense, need, false);
+                    if (!truncatable(opcode) || have % blockSize != 0) {
+                        // A partial block cannot be written: refused before anything is written.
+                        return finish(Outcome.check(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT), dsense, need, false);
+                    }
+                    // RFC 7143 11.4.5.2 (residual overflow): with an expected data transfer length
+                    // below the CDB's, a write transfers the whole blocks the initiator sent, as
+                    // LIO does and libiscsi's iSCSIResiduals tests expect; the transport reports
+                    // the overflow from commandBytes.
+                    if (have == 0) {
+                        return finish(Outcome.good(), dsense, commandBytes, false);
+                    }
+                    cdb = cdb.withTransfer(have / blockSize, have);
+                    need = have;
                 }
                 if (entry.phase() == DataPhase.PARAMETERS_OUT) {
                     parameters = new byte[(int) need];
@@ -156,8 +173,8 @@ public final class DefaultScsiCore implements ScsiCore {
             } catch (RuntimeException e) {
                 run = CompletableFuture.failedFuture(e);
             }
-            return run.handleAsync((o, err) -> err != null ? toResult(failure(err, entry), ds, cdb.dataBytes(), false)
-                    : toResult(o, ds, cdb.dataBytes(), in), executor);
+            return run.handleAsync((o, err) -> err != null ? toResult(failure(err, entry), ds, commandBytes, false)
+                    : toResult(o, ds, commandBytes, in), executor);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(toResult(failure(e, null), dsense, 0, false));
         } finally {
@@ -165,6 +182,22 @@ public final class DefaultScsiCore implements ScsiCore {
                 release(dataOut);
             }
         }
+    }
+
+    @Override
+    public CompletableFuture<ScsiResult> fail(ScsiCommand command, SenseReason reason) {
+        release(command.dataOut());
+        boolean dsense = luns.find(command.targetName(), command.lun())
+                .map(u -> ModePages.descriptorSense(contexts.current(u.id()))).orElse(false);
+        return finish(Outcome.check(reason), dsense, 0, false);
+    }
+
+    /** WRITE(6/10/12/16) and WRITE AND VERIFY(10/12/16): commands that can move fewer whole blocks. */
+    private static boolean truncatable(int opcode) {
+        return switch (opcode) {
+            case 0x0A, 0x2A, 0xAA, 0x8A, 0x2E, 0xAE, 0x8E -> true;
+            default -> false;
+        };
     }
 
     /** SAM-5 5.14: reports the oldest pending unit attention and removes it from the nexus's queue. */
@@ -238,11 +271,16 @@ public final class DefaultScsiCore implements ScsiCore {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    /** SAM-5 6.6 / SBC-4 5.11: releases SPC-2 reservations, clears PREVENT, raises a UA for the other nexuses. */
+    /**
+     * SAM-5 6.6 / SBC-4 5.11: releases SPC-2 reservations, clears PREVENT, and raises a unit
+     * attention for every I_T nexus of the logical unit, the requester's included (SAM-5 6.3.4 f).
+     */
     private CompletableFuture<Void> reset(LogicalUnit unit, ItNexus nexus, SenseReason ua) {
         nexuses.clearPrevent(unit.id());
         List<String> others = new ArrayList<>(services.nexusKeysOf(unit.id()));
-        others.remove(nexus.key());
+        if (!others.contains(nexus.key())) {
+            others.add(nexus.key());
+        }
         Reservations rules = services.reservations();
         return update(unit.id(), c -> UnitAttentions.raise(rules.onLogicalUnitReset(c, nexus), others, ua));
     }

@@ -15,6 +15,13 @@ public interface ScsiCore {
      */
     CompletableFuture<ScsiResult> execute(ScsiCommand command);
 
+    /**
+     * Ends a command the transport could not deliver whole (e.g. its Data-Out was lost to a digest
+     * or sequence error) with CHECK CONDITION and {@code reason}, in the logical unit's sense
+     * format. Takes ownership of {@code command.dataOut()}; nothing is written.
+     */
+    CompletableFuture<ScsiResult> fail(ScsiCommand command, SenseReason reason);
+
     /** LUN numbers the target presents to this nexus, ascending (REPORT LUNS, SAM-5 4.6). */
     java.util.List<Long> luns(String targetName);
 

@@ -27,7 +27,7 @@ public record ScsiCoreConfig(
         IntFunction<AluaState> portGroupState) {
 
     public static ScsiCoreConfig defaults() {
-        return new ScsiCoreConfig("CAIRN", "DISTRIBUTED LUN", "0001", 8192, 8, 1 << 20, 256, 1 << 20, 255,
+        return new ScsiCoreConfig("CAIRN", "DISTRIBUTED LUN", "0001", 8192, 8, 1 << 20, 256, 65535, 255,
                 tpg -> AluaState.ACTIVE_OPTIMIZED);
     }
 }

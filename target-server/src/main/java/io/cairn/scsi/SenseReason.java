@@ -47,6 +47,8 @@ public enum SenseReason {
     // ABORTED COMMAND (0xB)
     COMMAND_ABORTED(0xB, 0x00, 0x00),
     COMMAND_OVERLAP(0xB, 0x4E, 0x00),
+    /** A transport digest or sequence error ended the command (RFC 7143 7.8 at ErrorRecoveryLevel 0). */
+    PROTOCOL_SERVICE_CRC_ERROR(0xB, 0x47, 0x05),
     // MISCOMPARE (0xE)
     MISCOMPARE_DURING_VERIFY(0xE, 0x1D, 0x00);
 

@@ -87,7 +87,7 @@ final class CommandFlow {
                 return;
             }
             int firstBurst = Math.min(connection.params().firstBurstLength(), edtl);
-            tasks.startCollecting(task, unsolicited, firstBurst, unsolicited ? firstBurst : immediate);
+            tasks.startCollecting(task, unsolicited, firstBurst, unsolicited ? firstBurst : immediate, immediate);
             solicit(task);
             executeIfComplete(task);
         } finally {
@@ -105,12 +105,17 @@ final class CommandFlow {
         }
         int offset = pdu.bufferOffset();
         int length = pdu.dataLength();
-        String error = tasks.accountDataOut(task, pdu.targetTransferTag(), offset, length, pdu.finalBit());
+        String error = tasks.accountDataOut(task, pdu.targetTransferTag(), offset, length, pdu.dataSn(), pdu.finalBit());
         if (error == null) {
             WriteAssembly.Added added = task.data().add(offset, pdu.data().retain());
             if (added != WriteAssembly.Added.OK) {
                 error = added == WriteAssembly.Added.OVERLAP ? "overlapping Data-Out" : "Data-Out beyond the expected data transfer length";
             }
+        }
+        if (error != null && error.startsWith(ScsiTasks.SEQUENCE_ERROR)) {
+            pdu.release();
+            failTask(task, error);
+            return;
         }
         if (error != null) {
             // RFC 7143 11.7.5/11.8: data outside what was announced or solicited is a protocol error.
@@ -139,6 +144,33 @@ final class CommandFlow {
                     connection.sequence(false)));
         }
         connection.flush();
+    }
+
+    /**
+     * RFC 7143 7.8: lost or out-of-order Data-Out cannot be recovered at ErrorRecoveryLevel 0; the
+     * task ends with CHECK CONDITION (PROTOCOL SERVICE CRC ERROR) and nothing is written, while the
+     * connection and the session's other tasks go on.
+     */
+    void failTask(ScsiTask task, String why) {
+        if (task.stage() != ScsiTask.Stage.COLLECTING) {
+            return;
+        }
+        org.slf4j.LoggerFactory.getLogger(CommandFlow.class).info("{}: task 0x{} failed: {}", connection.peer(),
+                Integer.toHexString(task.itt), why);
+        tasks.executing(task);
+        task.data().close();
+        ScsiCommand command = new ScsiCommand(session.nexus(), session.targetName(), LunField.decode(task.lun),
+                task.cdb, task.taskAttribute, task.expectedLength, null);
+        gateway.core().fail(command, io.cairn.scsi.SenseReason.PROTOCOL_SERVICE_CRC_ERROR)
+                .whenComplete((r, e) -> connection.onEventLoop(() -> complete(task, r, e)));
+    }
+
+    /** A Data-Out PDU whose data digest failed: its task cannot complete (RFC 7143 7.8). */
+    void onDataOutDigestError(int itt) {
+        ScsiTask task = tasks.get(itt);
+        if (task != null) {
+            failTask(task, "data digest error");
+        }
     }
 
     private void executeIfComplete(ScsiTask task) {

@@ -215,13 +215,23 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             return;
         }
         send(new Reject(bad.reason(), bad.header(), sequence(true)));
-        if (bad.reason() == Reject.DATA_DIGEST_ERROR && (bad.header()[0] & 0x3f) != Opcode.NOP_OUT) {
-            // ErrorRecoveryLevel 0 cannot recover lost command data (RFC 7143 7.1.5): end the session.
+        int opcode = bad.header()[0] & 0x3f;
+        if (bad.reason() == Reject.DATA_DIGEST_ERROR && opcode == Opcode.DATA_OUT && commands != null) {
+            // RFC 7143 7.8: the Data-Out is lost; its task ends in CHECK CONDITION, the session goes on.
+            commands.onDataOutDigestError(int32(bad.header(), 16));
+        } else if (bad.reason() == Reject.DATA_DIGEST_ERROR && opcode != Opcode.NOP_OUT) {
+            // A command or request whose data was lost leaves a hole in the CmdSN sequence that
+            // ErrorRecoveryLevel 0 cannot fill (RFC 7143 7.1.5): end the session.
             closeAfterFlush("data digest error at ErrorRecoveryLevel 0");
         }
     }
 
-    // ---- ordering (RFC 7143 3.2.2.1)
+    private static int int32(byte[] b, int offset) {
+        return ((b[offset] & 0xff) << 24) | ((b[offset + 1] & 0xff) << 16) | ((b[offset + 2] & 0xff) << 8)
+                | (b[offset + 3] & 0xff);
+    }
+
+    // ---- ordering (RFC 7143 4.2.2.1)
 
     private void ordered(InboundPdu pdu, int cmdSn, boolean takesSlot) {
         if (pdu.immediate()) {

@@ -43,7 +43,7 @@ public abstract class InboundPdu extends AbstractReferenceCounted {
         return bhs[0] & 0x3f;
     }
 
-    /** The I bit: an immediate command, not subject to CmdSN ordering (RFC 7143 3.2.2.1). */
+    /** The I bit: an immediate command, not subject to CmdSN ordering (RFC 7143 4.2.2.1). */
     public final boolean immediate() {
         return (bhs[0] & 0x40) != 0;
     }

@@ -27,7 +27,7 @@ public final class CommandWindow {
         if (cmdSn == expCmdSn) {
             return Position.NEXT;
         }
-        // RFC 7143 3.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored.
+        // RFC 7143 4.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored.
         if (SerialNumbers.lessThan(expCmdSn, cmdSn) && SerialNumbers.atMost(cmdSn, maxCmdSn())) {
             return Position.AHEAD;
         }

@@ -16,6 +16,8 @@ public final class ScsiTask {
         final int offset;
         final int length;
         int received;
+        /** DataSN expected next within this R2T's sequence (RFC 7143 11.7.4). */
+        int nextDataSn;
 
         Solicitation(int offset, int length) {
             this.offset = offset;
@@ -40,6 +42,9 @@ public final class ScsiTask {
     /** The unsolicited Data-Out burst still expected (RFC 7143 11.3.1.1: F bit of the command clear). */
     boolean unsolicitedPending;
     int unsolicitedLimit;
+    /** Next offset and DataSN expected in the unsolicited sequence. */
+    int unsolicitedNextOffset;
+    int unsolicitedNextDataSn;
     /** Next buffer offset to solicit with an R2T. */
     int nextSolicitOffset;
     int r2tSn;

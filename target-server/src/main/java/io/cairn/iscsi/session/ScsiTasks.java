@@ -47,9 +47,10 @@ public final class ScsiTasks {
      * Starts Data-Out collection. {@code unsolicited}: Data-Out PDUs without an R2T follow, up to
      * {@code firstBurst} bytes; {@code solicitFrom}: the offset the first R2T asks for.
      */
-    public void startCollecting(ScsiTask task, boolean unsolicited, int firstBurst, int solicitFrom) {
+    public void startCollecting(ScsiTask task, boolean unsolicited, int firstBurst, int solicitFrom, int immediate) {
         task.unsolicitedPending = unsolicited;
         task.unsolicitedLimit = firstBurst;
+        task.unsolicitedNextOffset = immediate;
         task.nextSolicitOffset = solicitFrom;
     }
 
@@ -71,11 +72,15 @@ public final class ScsiTasks {
         return s;
     }
 
+    /** Prefix of {@link #accountDataOut} answers that are sequence errors, not protocol errors. */
+    public static final String SEQUENCE_ERROR = "sequence error: ";
+
     /**
      * Checks a Data-Out against what was announced or solicited and accounts for it.
-     * Returns null if legal, else why not (a protocol error, RFC 7143 11.7.5).
+     * Returns null if legal, else why not: a protocol error (RFC 7143 11.7.5), or, starting with
+     * {@link #SEQUENCE_ERROR}, an out-of-order DataSN or offset (RFC 7143 7.9: an implied digest error).
      */
-    public String accountDataOut(ScsiTask task, int ttt, int offset, int length, boolean finalBit) {
+    public String accountDataOut(ScsiTask task, int ttt, int offset, int length, int dataSn, boolean finalBit) {
         if (ttt == Opcode.RESERVED_TAG) {
             if (!task.unsolicitedPending) {
                 return "unsolicited Data-Out not expected";
@@ -83,6 +88,14 @@ public final class ScsiTasks {
             if ((long) offset + length > task.unsolicitedLimit) {
                 return "unsolicited Data-Out beyond FirstBurstLength";
             }
+            // RFC 7143 11.7.4 and 13.19 (DataPDUInOrder=Yes): DataSN counts from 0 in each
+            // sequence and offsets follow each other.
+            if (dataSn != task.unsolicitedNextDataSn || offset != task.unsolicitedNextOffset) {
+                return SEQUENCE_ERROR + "unsolicited Data-Out out of order (DataSN " + Integer.toUnsignedString(dataSn)
+                        + ", offset " + offset + ")";
+            }
+            task.unsolicitedNextDataSn++;
+            task.unsolicitedNextOffset += length;
             if (finalBit) {
                 task.unsolicitedPending = false;
             }
@@ -95,6 +108,10 @@ public final class ScsiTasks {
         if (offset < s.offset || (long) offset + length > (long) s.offset + s.length) {
             return "Data-Out outside the R2T's range";
         }
+        if (dataSn != s.nextDataSn || offset != s.offset + s.received) {
+            return SEQUENCE_ERROR + "Data-Out out of order (DataSN " + Integer.toUnsignedString(dataSn) + ", offset " + offset + ")";
+        }
+        s.nextDataSn++;
         s.received += length;
         if (s.received >= s.length || finalBit) {
             task.solicitations.remove(ttt);

@@ -66,6 +66,13 @@ public record Cdb(
         };
     }
 
+    /** The same command with a shorter transfer (a write cut to the Data-Out actually received). */
+    public Cdb withTransfer(long newBlocks, long newDataBytes) {
+        return new Cdb(opcode, serviceAction, length, lba, newBlocks, allocationLength, newDataBytes, flags, bytchk,
+                pageCode, subpageCode, pageControl, prevent, powerCondition, reportingOptions, requestedOpcode,
+                requestedServiceAction, selectReport, prScope, prType, control);
+    }
+
     public boolean has(CdbFlag flag) {
         return flags.contains(flag);
     }

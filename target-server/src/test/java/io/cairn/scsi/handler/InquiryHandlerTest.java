@@ -91,7 +91,7 @@ class InquiryHandlerTest {
         assertEquals(255, bl[5] & 0xFF);
         assertEquals(8192, BigEndian.get32(bl, 8));
         assertTrue(BigEndian.get32(bl, 20) > 0 && BigEndian.get32(bl, 24) > 0);
-        assertEquals(1 << 20, BigEndian.get64(bl, 36));
+        assertEquals(65535, BigEndian.get64(bl, 36));
         assertEquals(1, BigEndian.get16(vpd(0xB1), 4), "non-rotating");
         byte[] lbp = vpd(0xB2);
         assertEquals(0xE4, lbp[5] & 0xFF, "LBPU LBPWS LBPWS10 LBPRZ");
