@@ -1,0 +1,369 @@
+package io.cairn.iscsi.conn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.iscsi.IscsiConfig;
+import io.cairn.iscsi.IscsiTargets;
+import io.cairn.iscsi.login.AuthConfig;
+import io.cairn.iscsi.pdu.Opcode;
+import io.cairn.iscsi.pdu.PduBytes;
+import io.cairn.iscsi.pdu.PduDecoder;
+import io.cairn.iscsi.pdu.PduEncoder;
+import io.cairn.iscsi.pdu.PduLimits;
+import io.cairn.iscsi.session.SessionRegistry;
+import io.cairn.scsi.ItNexus;
+import io.cairn.scsi.ScsiCommand;
+import io.cairn.scsi.ScsiCore;
+import io.cairn.scsi.ScsiResult;
+import io.cairn.scsi.SenseReason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One connection through the real pipeline (decoder, encoder, {@link IscsiConnection}) in an
+ * EmbeddedChannel, with a scripted SCSI core: login, reads with status in Data-In, writes with
+ * immediate data and R2T, CmdSN window, Reject, NOP, ABORT TASK, logout.
+ */
+class IscsiConnectionTest {
+
+    private static final String TARGET = "iqn.2026-11.io.cairn:test";
+
+    /** A SCSI core that records commands and answers from a script the test sets. */
+    static final class ScriptedCore implements ScsiCore {
+        final List<ScsiCommand> commands = new ArrayList<>();
+        final List<byte[]> dataOut = new ArrayList<>();
+        CompletableFuture<ScsiResult> next;
+        byte[] readData = new byte[0];
+        int created;
+        int lost;
+
+        @Override
+        public CompletableFuture<ScsiResult> execute(ScsiCommand command) {
+            commands.add(command);
+            if (command.dataOut() != null) {
+                dataOut.add(ByteBufUtil.getBytes(command.dataOut()));
+                command.dataOut().release();
+            } else {
+                dataOut.add(null);
+            }
+            if (next != null) {
+                CompletableFuture<ScsiResult> r = next;
+                next = null;
+                return r;
+            }
+            int op = command.cdb()[0] & 0xff;
+            if (op == 0x28) {
+                return CompletableFuture.completedFuture(new ScsiResult(ScsiResult.GOOD, null,
+                        Unpooled.copiedBuffer(readData), readData.length));
+            }
+            return CompletableFuture.completedFuture(new ScsiResult(ScsiResult.GOOD, null, null,
+                    op == 0x2a ? 512L * (command.cdb()[8] & 0xff) : 0));
+        }
+
+        @Override
+        public CompletableFuture<ScsiResult> fail(ScsiCommand command, SenseReason reason) {
+            if (command.dataOut() != null) {
+                command.dataOut().release();
+            }
+            return CompletableFuture.completedFuture(new ScsiResult(ScsiResult.CHECK_CONDITION,
+                    new byte[] {0x70, 0, (byte) reason.key(), 0, 0, 0, 0, 10, 0, 0, 0, 0, (byte) reason.asc(),
+                            (byte) reason.ascq(), 0, 0, 0, 0}, null, 0));
+        }
+
+        @Override
+        public List<Long> luns(String targetName) {
+            return List.of(0L);
+        }
+
+        @Override
+        public CompletableFuture<Void> logicalUnitReset(ItNexus nexus, String targetName, long lun) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> targetReset(ItNexus nexus, String targetName, boolean cold) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void nexusCreated(ItNexus nexus, String targetName) {
+            created++;
+        }
+
+        @Override
+        public void nexusLost(ItNexus nexus, String targetName) {
+            lost++;
+        }
+    }
+
+    private final ScriptedCore core = new ScriptedCore();
+    private EmbeddedChannel channel;
+    private WireReader wire;
+    private int cmdSn = 1;
+
+    @BeforeAll
+    static void paranoid() {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @BeforeEach
+    void open() {
+        IscsiTargets targets = new IscsiTargets() {
+            @Override
+            public List<String> targetNames() {
+                return List.of(TARGET);
+            }
+
+            @Override
+            public boolean exists(String name) {
+                return TARGET.equals(name);
+            }
+
+            @Override
+            public AuthConfig auth(String name) {
+                return AuthConfig.none();
+            }
+
+            @Override
+            public List<String> portals(String name) {
+                return List.of("127.0.0.1:3260,1");
+            }
+        };
+        IscsiConfig config = IscsiConfig.defaults().withQueueDepth(4);
+        GatewayContext gateway = new GatewayContext(core, new SessionRegistry(8), targets, config);
+        channel = new EmbeddedChannel(new PduDecoder(PduLimits.LOGIN), new PduEncoder(PduLimits.LOGIN),
+                new IscsiConnection(gateway));
+        wire = new WireReader(channel);
+    }
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void send(ByteBuf bytes) {
+        channel.writeInbound(bytes);
+        channel.runPendingTasks();
+    }
+
+    private static byte[] keys(String... kv) {
+        return (String.join("\0", kv) + "\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Logs in straight to full feature phase with InitialR2T=Yes and ImmediateData=Yes. */
+    private WireReader.Sent login() {
+        PduBytes req = PduBytes.of(Opcode.LOGIN_REQUEST | 0x40).set(1, 0x80 | 0x04 | 0x03)
+                .set(8, 0x40).set(13, 1).int32(16, 0x10).int32(24, cmdSn)
+                .data(keys("InitiatorName=iqn.2026-11.test:init", "TargetName=" + TARGET, "SessionType=Normal",
+                        "HeaderDigest=None", "DataDigest=None", "InitialR2T=Yes", "ImmediateData=Yes",
+                        "MaxRecvDataSegmentLength=4096", "MaxBurstLength=16384", "FirstBurstLength=8192",
+                        "MaxOutstandingR2T=1", "ErrorRecoveryLevel=0"));
+        send(req.wire());
+        WireReader.Sent resp = wire.next();
+        assertNotNull(resp, "login response");
+        assertEquals(Opcode.LOGIN_RESPONSE, resp.opcode());
+        assertEquals(0, resp.bhs()[36], "status class");
+        assertEquals(0x80 | 0x04 | 0x03, resp.flags(), "transit to full feature phase");
+        assertNotEquals(0, ((resp.bhs()[14] & 0xff) << 8) | (resp.bhs()[15] & 0xff), "TSIH assigned");
+        assertEquals(1, core.created);
+        return resp;
+    }
+
+    private PduBytes command(int itt, boolean read, boolean write, int edtl, byte... cdb) {
+        PduBytes p = PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0x80 | (read ? 0x40 : 0) | (write ? 0x20 : 0) | 1)
+                .int32(16, itt).int32(20, edtl).int32(24, cmdSn++);
+        for (int i = 0; i < cdb.length; i++) {
+            p.set(32 + i, cdb[i]);
+        }
+        return p;
+    }
+
+    private static byte[] read10(int blocks) {
+        return new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0, (byte) blocks, 0};
+    }
+
+    private static byte[] write10(int blocks) {
+        return new byte[] {0x2a, 0, 0, 0, 0, 0, 0, 0, (byte) blocks, 0};
+    }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    @Test
+    void readReturnsDataInPiecesWithStatusInTheLast() {
+        login();
+        core.readData = pattern(10240, 3); // 2.5 x MaxRecvDataSegmentLength
+        send(command(1, true, false, 10240, read10(20)).wire());
+        byte[] got = new byte[10240];
+        int offset = 0;
+        for (int dataSn = 0; dataSn < 3; dataSn++) {
+            WireReader.Sent d = wire.next();
+            assertEquals(Opcode.DATA_IN, d.opcode());
+            assertEquals(dataSn, d.int32(36), "DataSN");
+            assertEquals(offset, d.int32(40), "buffer offset");
+            System.arraycopy(d.data(), 0, got, offset, d.data().length);
+            offset += d.data().length;
+            boolean last = dataSn == 2;
+            assertEquals(last, (d.flags() & 0x01) != 0, "status only in the last Data-In");
+            assertEquals(last, (d.flags() & 0x80) != 0, "F bit on the last");
+        }
+        assertArrayEquals(core.readData, got);
+        assertNull(wire.next(), "no separate SCSI Response");
+    }
+
+    @Test
+    void readShorterThanExpectedReportsUnderflow() {
+        login();
+        core.readData = pattern(512, 1);
+        send(command(2, true, false, 4096, read10(1)).wire());
+        WireReader.Sent d = wire.next();
+        assertEquals(Opcode.DATA_IN, d.opcode());
+        assertEquals(0x80 | 0x02 | 0x01, d.flags(), "F, underflow, status");
+        assertEquals(4096 - 512, d.int32(44), "residual count");
+    }
+
+    @Test
+    void writeCollectsImmediateDataAndSolicitsTheRest() {
+        login();
+        int total = 4096 + 2 * 16384;
+        byte[] data = pattern(total, 7);
+        send(command(3, false, true, total, write10(total / 512)).data(java.util.Arrays.copyOf(data, 4096)).wire());
+        // MaxBurstLength 16384 and MaxOutstandingR2T 1: two R2Ts, one after the other
+        for (int r = 0; r < 2; r++) {
+            WireReader.Sent r2t = wire.next();
+            assertEquals(Opcode.R2T, r2t.opcode());
+            assertEquals(r, r2t.int32(36), "R2TSN");
+            assertEquals(4096 + r * 16384, r2t.int32(40), "buffer offset");
+            assertEquals(16384, r2t.int32(44), "desired length");
+            assertNull(wire.next(), "one R2T outstanding at a time");
+            assertEquals(0, core.commands.size(), "not executed before all data is in");
+            int ttt = r2t.int32(20);
+            for (int i = 0; i < 4; i++) {
+                int off = r2t.int32(40) + i * 4096;
+                send(PduBytes.of(Opcode.DATA_OUT).set(1, i == 3 ? 0x80 : 0).int32(16, 3).int32(20, ttt)
+                        .int32(36, i).int32(40, off).data(java.util.Arrays.copyOfRange(data, off, off + 4096)).wire());
+            }
+        }
+        assertEquals(1, core.commands.size());
+        assertArrayEquals(data, core.dataOut.get(0), "every byte, in order");
+        WireReader.Sent status = wire.next();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(ScsiResult.GOOD, status.bhs()[3]);
+        assertEquals(2, status.int32(36), "ExpDataSN counts the R2Ts");
+    }
+
+    @Test
+    void dataOutWithWrongDataSnFailsTheTaskButKeepsTheSession() {
+        login();
+        send(command(4, false, true, 1024, write10(2)).wire());
+        WireReader.Sent r2t = wire.next();
+        send(PduBytes.of(Opcode.DATA_OUT).set(1, 0x80).int32(16, 4).int32(20, r2t.int32(20)).int32(36, 27)
+                .int32(40, 0).data(new byte[1024]).wire());
+        WireReader.Sent status = wire.next();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(ScsiResult.CHECK_CONDITION, status.bhs()[3]);
+        assertEquals(0x47, status.data()[2 + 12], "PROTOCOL SERVICE CRC ERROR");
+        assertEquals(0, core.commands.size(), "nothing reached the medium");
+        core.readData = pattern(512, 2);
+        send(command(5, true, false, 512, read10(1)).wire());
+        assertEquals(Opcode.DATA_IN, wire.next().opcode(), "the session goes on");
+    }
+
+    @Test
+    void commandsOutsideTheWindowAreIgnoredAndAheadOnesWait() {
+        WireReader.Sent login = login();
+        int maxCmdSn = login.maxCmdSn();
+        core.readData = pattern(512, 9);
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 6).int32(20, 512).int32(24, maxCmdSn + 5)
+                .set(32, 0x28).set(40, 1).wire());
+        assertNull(wire.next(), "outside the window: silently ignored (RFC 7143 4.2.2.1)");
+        // CmdSN 2 arrives before CmdSN 1: it waits, then both run in order
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 8).int32(20, 512).int32(24, 2)
+                .set(32, 0x28).set(40, 1).wire());
+        assertEquals(0, core.commands.size());
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 7).int32(20, 512).int32(24, 1)
+                .set(32, 0x28).set(40, 1).wire());
+        assertEquals(2, core.commands.size());
+        assertEquals(7, wire.next().itt());
+        assertEquals(8, wire.next().itt());
+    }
+
+    @Test
+    void unknownOpcodeIsRejectedAndNopIsEchoed() {
+        login();
+        send(PduBytes.of(0x1d).set(1, 0x80).int32(16, 9).wire());
+        WireReader.Sent reject = wire.next();
+        assertEquals(Opcode.REJECT, reject.opcode());
+        assertEquals(0x05, reject.bhs()[2], "command not supported");
+        assertEquals(0x1d, reject.data()[0] & 0x3f, "the rejected header is returned");
+        send(PduBytes.of(Opcode.NOP_OUT | 0x40).set(1, 0x80).int32(16, 11).int32(20, -1).int32(24, cmdSn)
+                .data("ping".getBytes(StandardCharsets.US_ASCII)).wire());
+        WireReader.Sent nop = wire.next();
+        assertEquals(Opcode.NOP_IN, nop.opcode());
+        assertEquals(11, nop.itt());
+        assertEquals("ping", new String(nop.data(), StandardCharsets.US_ASCII));
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void abortTaskAnswersOnlyAfterTheTaskEndedAndSuppressesItsStatus() {
+        login();
+        CompletableFuture<ScsiResult> slow = new CompletableFuture<>();
+        core.next = slow;
+        send(command(20, true, false, 512, read10(1)).wire());
+        send(PduBytes.of(Opcode.TASK_MGMT_REQUEST | 0x40).set(1, 0x80 | 1).int32(16, 21).int32(20, 20)
+                .int32(24, cmdSn).int32(32, cmdSn - 1).wire());
+        assertNull(wire.next(), "no TMF response while the task still runs");
+        slow.complete(new ScsiResult(ScsiResult.GOOD, null, Unpooled.copiedBuffer(new byte[512]), 512));
+        channel.runPendingTasks();
+        WireReader.Sent tmf = wire.next();
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, tmf.opcode());
+        assertEquals(21, tmf.itt());
+        assertEquals(0, tmf.bhs()[2], "function complete");
+        assertNull(wire.next(), "the aborted task gets no response");
+    }
+
+    @Test
+    void logoutAnswersAndClosesAndEndsTheNexus() {
+        login();
+        send(PduBytes.of(Opcode.LOGOUT_REQUEST | 0x40).set(1, 0x80).int32(16, 30).int32(24, cmdSn).wire());
+        WireReader.Sent resp = wire.next();
+        assertEquals(Opcode.LOGOUT_RESPONSE, resp.opcode());
+        assertEquals(0, resp.bhs()[2]);
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(1, core.lost);
+    }
+
+    @Test
+    void scsiCommandBeforeLoginIsAProtocolError() {
+        send(command(1, true, false, 512, read10(1)).wire());
+        WireReader.Sent reject = wire.next();
+        assertEquals(Opcode.REJECT, reject.opcode());
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(0, core.commands.size());
+    }
+}
