@@ -209,6 +209,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
 
     private void onMalformed(MalformedPdu bad) {
         log.info("{}: {}", ctx.channel().remoteAddress(), bad.detail());
+        if (bad.reason() == MalformedPdu.NO_REJECT) {
+            // RFC 7143 7.8: a header that fails its digest is not trusted, not even for a Reject.
+            closeAfterFlush(bad.detail());
+            return;
+        }
         if (bad.fatal() || phase == Phase.LOGIN) {
             send(new Reject(bad.reason(), bad.header(), sequence(false)));
             closeAfterFlush(bad.detail());

@@ -77,7 +77,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
             if (expected != actual) {
                 // RFC 7143 7.8: a header digest error leaves the PDU boundaries unknown; at
                 // ErrorRecoveryLevel 0 the connection must be dropped.
-                return broken(out, Reject.PROTOCOL_ERROR, header, "header digest error");
+                return broken(out, MalformedPdu.NO_REJECT, header, "header digest error");
             }
         }
         int length = in.getUnsignedMedium(start + 5);

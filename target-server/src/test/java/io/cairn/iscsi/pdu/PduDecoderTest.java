@@ -127,6 +127,7 @@ class PduDecoderTest {
         assertEquals(1, received.size());
         MalformedPdu bad = assertInstanceOf(MalformedPdu.class, received.get(0));
         assertTrue(bad.fatal());
+        assertEquals(MalformedPdu.NO_REJECT, bad.reason(), "an untrusted header gets no Reject");
     }
 
     @Test
