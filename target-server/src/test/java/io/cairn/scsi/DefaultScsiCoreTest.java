@@ -79,9 +79,23 @@ class DefaultScsiCoreTest {
     }
 
     @Test
-    void shortDataOutIsRefusedAndNothingIsWritten() {
+    void shortDataOutWritesTheWholeBlocksReceivedAndReportsWhatTheCdbAskedFor() {
         f.loggedIn();
-        Reply r = f.run(A, rw10(0x2A, 3, 2, 0), pattern(512, 1));
+        byte[] data = pattern(512, 1);
+        Reply r = f.run(A, rw10(0x2A, 3, 2, 0), data);
+        assertEquals(ScsiResult.GOOD, r.status());
+        assertEquals(1024, r.commandBytes(), "the transport reports a residual overflow of one block");
+        assertArrayEquals(data, f.device.block(3));
+        assertArrayEquals(new byte[512], f.device.block(4), "the block not sent is not written");
+        Reply none = f.run(A, rw10(0x2A, 5, 1, 0), null);
+        assertEquals(ScsiResult.GOOD, none.status(), "no Data-Out at all: nothing to write");
+        assertArrayEquals(new byte[512], f.device.block(5));
+    }
+
+    @Test
+    void partialBlockOfDataOutIsRefusedAndNothingIsWritten() {
+        f.loggedIn();
+        Reply r = f.run(A, rw10(0x2A, 3, 2, 0), pattern(200, 1));
         assertTrue(r.is(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT));
         assertArrayEquals(new byte[512], f.device.block(3));
     }

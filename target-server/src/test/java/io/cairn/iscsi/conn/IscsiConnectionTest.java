@@ -114,6 +114,7 @@ class IscsiConnectionTest {
     }
 
     private final ScriptedCore core = new ScriptedCore();
+    private GatewayContext gateway;
     private EmbeddedChannel channel;
     private WireReader wire;
     private int cmdSn = 1;
@@ -147,7 +148,7 @@ class IscsiConnectionTest {
             }
         };
         IscsiConfig config = IscsiConfig.defaults().withQueueDepth(4);
-        GatewayContext gateway = new GatewayContext(core, new SessionRegistry(8), targets, config);
+        gateway = new GatewayContext(core, new SessionRegistry(8), targets, config);
         channel = new EmbeddedChannel(new PduDecoder(PduLimits.LOGIN), new PduEncoder(PduLimits.LOGIN),
                 new IscsiConnection(gateway));
         wire = new WireReader(channel);
@@ -355,6 +356,52 @@ class IscsiConnectionTest {
         channel.runPendingTasks();
         assertFalse(channel.isActive());
         assertEquals(1, core.lost);
+    }
+
+    @Test
+    void idleConnectionIsPingedAndDroppedWhenThePingGoesUnanswered() {
+        login();
+        channel.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        WireReader.Sent ping = wire.next();
+        assertEquals(Opcode.NOP_IN, ping.opcode());
+        assertEquals(-1, ping.itt(), "target ping: reserved ITT");
+        assertNotEquals(-1, ping.int32(20), "target ping: a Target Transfer Tag to answer");
+        // answered: the connection stays
+        send(PduBytes.of(Opcode.NOP_OUT | 0x40).set(1, 0x80).int32(16, -1).int32(20, ping.int32(20))
+                .int32(24, cmdSn).wire());
+        channel.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.READER_IDLE_STATE_EVENT);
+        WireReader.Sent second = wire.next();
+        assertEquals(Opcode.NOP_IN, second.opcode());
+        assertTrue(channel.isActive());
+        // not answered within the next idle period: dropped
+        channel.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.READER_IDLE_STATE_EVENT);
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(1, core.lost);
+    }
+
+    @Test
+    void loginWithTheSameInitiatorAndIsidReinstatesTheSession() {
+        login();
+        assertEquals(1, gateway.sessions().size());
+        EmbeddedChannel second = new EmbeddedChannel(new PduDecoder(PduLimits.LOGIN), new PduEncoder(PduLimits.LOGIN),
+                new IscsiConnection(gateway));
+        try {
+            PduBytes req = PduBytes.of(Opcode.LOGIN_REQUEST | 0x40).set(1, 0x80 | 0x04 | 0x03)
+                    .set(8, 0x40).set(13, 1).int32(16, 0x10).int32(24, 1)
+                    .data(keys("InitiatorName=iqn.2026-11.test:init", "TargetName=" + TARGET, "SessionType=Normal"));
+            second.writeInbound(req.wire());
+            second.runPendingTasks();
+            channel.runPendingTasks();
+            WireReader.Sent resp = new WireReader(second).next();
+            assertEquals(0, resp.bhs()[36], "the new login succeeds");
+            assertFalse(channel.isActive(), "RFC 7143 6.3.5: the old session's connection is closed");
+            assertEquals(1, gateway.sessions().size());
+            assertEquals(2, core.created);
+            assertEquals(1, core.lost);
+        } finally {
+            second.finishAndReleaseAll();
+        }
     }
 
     @Test
