@@ -13,6 +13,7 @@
 #
 # qemu-img bench has no random mode: "random" rows use a stride of 104729 blocks (a prime) that wraps
 # around the LUN, so consecutive requests land far apart and every 4 KiB block is visited before any repeats.
+# Both LUNs are filled with one sequential 1 GiB write before the rows (preconditioning).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,6 +103,12 @@ rows=(
   "4 KiB random read QD1|1|4096|$stride|0|2000|IOPS"
   "4 KiB random read QD32|32|4096|$stride|0|5000|IOPS"
 )
+# Precondition: fill both LUNs once, so reads read written data. A never-written region is not a
+# meaningful read benchmark, and QEMU's initiator asks a thin-provisioned LUN (LBPME=1, Cairn) for
+# GET LBA STATUS before reading a region it has not seen, which tgt (no LBPME) is not asked.
+for url in "$cairn_url" "$tgt_url"; do
+  run "$url" 1024 8 1048576 1048576 1 >/dev/null
+done
 declare -A result
 for row in "${rows[@]}"; do
   IFS='|' read -r name depth size step write calib unit <<<"$row"

@@ -390,12 +390,21 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         long end = lba + blocks;
         int g0 = granule(lba);
         int g1 = granule(end - 1);
-        if (lba > granuleStart(g0) && !map.mapped(g0)) {
+        if (lba > granuleStart(g0) && holdsStaleBytes(g0)) {
             writeZeros(granuleStart(g0), lba - granuleStart(g0));
         }
-        if (end < granuleEnd(g1) && !map.mapped(g1)) {
+        if (end < granuleEnd(g1) && holdsStaleBytes(g1)) {
             writeZeros(end, granuleEnd(g1) - end);
         }
+    }
+
+    /**
+     * A deallocated granule reads as zeros only through the read overlay; once a write maps it
+     * again, the rest of it must really be zeros. A granule never written (version 0) is still a
+     * hole in the sparse file and needs nothing.
+     */
+    private boolean holdsStaleBytes(int granule) {
+        return !map.mapped(granule) && map.version(granule) != 0;
     }
 
     private void writeZeros(long lba, long blocks) throws IOException {
