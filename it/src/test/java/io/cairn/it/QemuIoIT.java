@@ -84,6 +84,23 @@ class QemuIoIT {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void crc32cHeaderDigestsWithQemusInitiator() throws IOException {
+        try (Appliance appliance = Appliance.start(Appliance.Options.defaults().withSizes("64M", "16M"))) {
+            // QEMU's iSCSI driver negotiates HeaderDigest=CRC32C when asked (libiscsi offers no data digests).
+            String opts = "driver=iscsi,transport=tcp,portal=" + appliance.host() + ":" + appliance.port()
+                    + ",target=" + appliance.targetIqn() + ",lun=" + appliance.lun() + ",header-digest=crc32c";
+            ExternalCommand.Result r = ExternalCommand.run(List.of("qemu-io", "--image-opts",
+                    "-c", "write -P 0x3c 12288 5M", "-c", "read -P 0x3c 12288 5M", "-c", "read -P 0 0 12288", opts),
+                    Duration.ofSeconds(120));
+            assertFalse(r.output().contains("Pattern verification failed"), r.describe());
+            assertTrue(r.succeeded(), r.describe());
+            assertEquals(3, r.output().lines().filter(l -> l.startsWith("wrote ") || l.startsWith("read ")).count(),
+                    r.describe());
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void qemuImgInfoAndConvertRoundTrip(@TempDir Path tmp) throws IOException {
         try (Appliance appliance = Appliance.start(Appliance.Options.defaults().withSizes("64M", "16M"))) {
             ExternalCommand.Result info = ExternalCommand.run(
