@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What a LUN's SCSI state looks like after a power cycle of the (single) gateway: registrations
  * survive only with APTPL (SPC-4 5.14.5), SPC-2 reservations and pending unit attentions of the
- * old nexuses are gone. New nexuses get POWER ON RESET from the SCSI core when they log in.
+ * old nexuses are gone. New nexuses start without a unit attention (as with Linux LIO; see
+ * DefaultScsiCore#nexusCreated).
  */
 final class PowerOn {
     private PowerOn() {}

@@ -8,7 +8,8 @@ import io.cairn.iscsi.login.TargetLimits;
  * @param queueDepth           commands outstanding per session (the CmdSN window, RFC 7143 4.2.2.1)
  * @param maxSessions          sessions per gateway; logins beyond get "out of resources"
  * @param maxConnections       TCP connections per gateway, logged in or not; extra ones are closed at once
- * @param writeBudgetBytes     Data-Out bytes a session may have solicited and buffered at once; R2Ts wait beyond it
+ * @param writeBudgetBytes     Data-Out bytes the gateway may have solicited and buffered at once; a write reserves all
+ *                             it will solicit before its first R2T and waits beyond it
  * @param nopIntervalSeconds   idle time before the target pings with NOP-In; no answer within the same time drops the connection
  * @param loginTimeoutSeconds  a connection must complete login within this time
  * @param portalGroupTag       this gateway's target portal group tag
@@ -26,7 +27,7 @@ public record IscsiConfig(
         TargetLimits limits) {
 
     public static IscsiConfig defaults() {
-        return new IscsiConfig(128, 256, 1024, 64 << 20, 15, 15, 1, 1, TargetLimits.defaults());
+        return new IscsiConfig(128, 256, 1024, 256 << 20, 15, 15, 1, 1, TargetLimits.defaults());
     }
 
     public IscsiConfig withQueueDepth(int depth) {

@@ -36,8 +36,8 @@ public interface ScsiCore {
     CompletableFuture<Void> targetReset(ItNexus nexus, String targetName, boolean cold);
 
     /**
-     * A new I_T nexus came into being (iSCSI: a session logged in). Raises POWER ON, RESET, OR BUS
-     * DEVICE RESET OCCURRED for it unless it is a reinstatement of a known nexus.
+     * A new I_T nexus came into being (iSCSI: a session logged in). It starts without a unit
+     * attention; conditions left for an earlier nexus of the same name are dropped.
      */
     void nexusCreated(ItNexus nexus, String targetName);
 

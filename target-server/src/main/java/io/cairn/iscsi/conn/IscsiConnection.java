@@ -61,6 +61,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     private int pingTtt = Opcode.RESERVED_TAG;
     /** Non-immediate PDUs that arrived ahead of ExpCmdSN, by CmdSN. */
     private final TreeMap<Integer, InboundPdu> waiting = new TreeMap<>(Integer::compareUnsigned);
+    /**
+     * CmdSNs ahead of ExpCmdSN already accounted for without delivery: commands rejected on arrival
+     * and commands aborted before they arrived (RFC 7143 11.5.1 b). The window steps over them.
+     */
+    private final java.util.Set<Integer> consumed = new java.util.HashSet<>();
+    /** Completes when the connection has ended and its tasks can no longer touch data. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     public IscsiConnection(GatewayContext gateway) {
         this.gateway = gateway;
@@ -111,6 +118,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * Outbound backpressure: while the socket cannot take more, stop reading, so an initiator that
+     * does not read its Data-In cannot make the target queue responses without bound.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ended("connection closed");
@@ -142,6 +159,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         if (session.discovery()) {
             // RFC 7143 4.3: a discovery session carries only Text, NOP and Logout.
+            consumeCmdSn(pdu.cmdSn(), pdu.immediate());
             reject(Reject.PROTOCOL_ERROR, pdu);
             return;
         }
@@ -221,6 +239,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         send(new Reject(bad.reason(), bad.header(), sequence(true)));
         int opcode = bad.header()[0] & 0x3f;
+        if (bad.reason() == Reject.COMMAND_NOT_SUPPORTED && opcode == Opcode.SCSI_COMMAND && window != null) {
+            // The rejected command still used its CmdSN; without this the window would wait for it forever.
+            consumeCmdSn(int32(bad.header(), 24), (bad.header()[0] & 0x40) != 0);
+            return;
+        }
         if (bad.reason() == Reject.DATA_DIGEST_ERROR && opcode == Opcode.DATA_OUT && commands != null) {
             // RFC 7143 7.8: the Data-Out is lost; its task ends in CHECK CONDITION, the session goes on.
             commands.onDataOutDigestError(int32(bad.header(), 16));
@@ -245,12 +268,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         switch (window.classify(cmdSn)) {
             case NEXT -> {
-                window.accepted(takesSlot);
-                deliver(pdu, true);
+                if (consumed.remove(cmdSn)) {
+                    // aborted before it arrived (RFC 7143 11.5.1): counted, not run
+                    window.accepted(false);
+                    pdu.release();
+                } else {
+                    window.accepted(takesSlot);
+                    deliver(pdu, true);
+                }
                 drainWaiting();
             }
             case AHEAD -> {
-                if (waiting.size() >= MAX_WAITING || waiting.putIfAbsent(cmdSn, pdu) != null) {
+                if (consumed.contains(cmdSn) || waiting.size() >= MAX_WAITING || waiting.putIfAbsent(cmdSn, pdu) != null) {
                     pdu.release();
                 }
             }
@@ -264,11 +293,57 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     }
 
     private void drainWaiting() {
-        InboundPdu next;
-        while (phase == Phase.FULL_FEATURE && (next = waiting.remove(window.expCmdSn())) != null) {
-            window.accepted(next.opcode() == Opcode.SCSI_COMMAND);
-            deliver(next, true);
+        while (phase == Phase.FULL_FEATURE) {
+            int exp = window.expCmdSn();
+            InboundPdu next = waiting.remove(exp);
+            if (next != null) {
+                window.accepted(next.opcode() == Opcode.SCSI_COMMAND);
+                deliver(next, true);
+            } else if (consumed.remove(exp)) {
+                window.accepted(false);
+            } else {
+                return;
+            }
         }
+    }
+
+    /** Selects held SCSI commands for {@code lun} (all LUNs if null). */
+    static java.util.function.Predicate<InboundPdu> scsiCommandsFor(Long lun) {
+        return p -> p.opcode() == Opcode.SCSI_COMMAND
+                && (lun == null || LunField.decode(((ScsiCommandPdu) p).lun()) == lun);
+    }
+
+    /** A command that will not run still takes its place in CmdSN order (RFC 7143 4.2.2.1). */
+    void consumeCmdSn(int cmdSn, boolean immediate) {
+        if (immediate || window == null) {
+            return;
+        }
+        switch (window.classify(cmdSn)) {
+            case NEXT -> {
+                window.accepted(false);
+                drainWaiting();
+            }
+            case AHEAD -> consumed.add(cmdSn);
+            case OUTSIDE -> { }
+        }
+    }
+
+    /**
+     * Drops commands held for CmdSN order that {@code which} selects (task management reaching
+     * commands not yet delivered); their CmdSNs count as received. Returns how many.
+     */
+    int dropWaiting(java.util.function.Predicate<InboundPdu> which) {
+        int dropped = 0;
+        for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (which.test(e.getValue())) {
+                consumed.add(e.getKey());
+                e.getValue().release();
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     private void deliver(InboundPdu pdu, boolean ordered) {
@@ -302,11 +377,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         } else {
             response = LogoutResponse.CLOSED_SUCCESSFULLY;
         }
-        send(new LogoutResponse(itt, response, sequence(true)));
-        if (response == LogoutResponse.CLOSED_SUCCESSFULLY) {
-            phase = Phase.LOGGING_OUT;
-            closeAfterFlush("logout");
+        if (response != LogoutResponse.CLOSED_SUCCESSFULLY) {
+            send(new LogoutResponse(itt, response, sequence(true)));
+            return;
         }
+        // RFC 7143 11.15: answer once no task of the session can still touch data.
+        phase = Phase.LOGGING_OUT;
+        commands.abortAll(null, "logout").whenComplete((v, e) -> onEventLoop(() -> {
+            send(new LogoutResponse(itt, response, sequence(true)));
+            closeAfterFlush("logout");
+        }));
     }
 
     // ---- called by LoginPhase
@@ -407,7 +487,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         byte[] header = pdu.header();
         pdu.release();
         log.info("{}: protocol error: {}", ctx.channel().remoteAddress(), why);
-        send(new Reject(Reject.PROTOCOL_ERROR, header, sequence(false)));
+        send(new Reject(Reject.PROTOCOL_ERROR, header, sequence(true)));
         closeAfterFlush(why);
     }
 
@@ -463,27 +543,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         if (login != null) {
             login.close();
         }
-        if (commands != null) {
-            commands.abortAll(null, why);
-        }
-        if (session != null) {
-            gateway.sessions().remove(session);
-            if (!session.discovery()) {
-                gateway.core().nexusLost(session.nexus(), session.targetName());
+        CompletableFuture<Void> drained = commands != null
+                ? commands.abortAll(null, why) : CompletableFuture.completedFuture(null);
+        IscsiSession s = session;
+        drained.whenComplete((v, e) -> {
+            // Only once no task can touch data does the nexus end (reinstatement waits for this).
+            if (s != null) {
+                gateway.sessions().remove(s);
+                if (!s.discovery()) {
+                    gateway.core().nexusLost(s.nexus(), s.targetName());
+                }
             }
-        }
+            ended.complete(null);
+        });
     }
 
     // ---- IscsiSession.Connection (any thread)
 
     @Override
-    public void close(String why) {
+    public CompletableFuture<Void> close(String why) {
         onEventLoop(() -> {
             if (phase != Phase.CLOSED) {
                 ended(why);
                 ctx.close();
             }
         });
+        return ended;
     }
 
     @Override
@@ -493,6 +578,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             if (commands == null) {
                 done.complete(null);
             } else {
+                dropWaiting(scsiCommandsFor(lun));
                 commands.abortAll(lun, why).whenComplete((v, e) -> done.complete(null));
             }
         });

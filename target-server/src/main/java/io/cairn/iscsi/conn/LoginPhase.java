@@ -14,8 +14,10 @@ import io.cairn.iscsi.pdu.OutboundPdu;
 import io.cairn.iscsi.session.IscsiSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The login phase of one connection (RFC 7143 6): joins Login Requests continued with the C bit
@@ -109,16 +111,25 @@ final class LoginPhase {
         IscsiSession session = new IscsiSession(tsih.get(), pdu.isid(), params.initiatorName(),
                 discovery ? null : params.targetName(), gateway.config().portalGroupTag(),
                 gateway.config().relativeTargetPortId(), discovery, connection);
+        List<CompletableFuture<Void>> reinstated = new ArrayList<>();
         for (IscsiSession old : gateway.sessions().register(session)) {
-            // RFC 7143 6.3.5: session reinstatement closes the old session's connections.
-            old.connection().close("reinstated by a new login");
+            // RFC 7143 6.3.5: session reinstatement closes the old session first; its tasks must not
+            // touch data once the new session runs, and its nexus must end before the new one starts.
+            reinstated.add(old.connection().close("reinstated by a new login"));
         }
-        connection.enterFullFeature(session, params, pdu.cmdSn());
-        respond(pdu, true, reply.csg(), reply.nsg(), 0, 0, reply.keys(), tsih.get());
-        connection.startDigestsOnSend();
-        if (!discovery) {
-            gateway.core().nexusCreated(session.nexus(), session.targetName());
-        }
+        // The answer waits for the old session's end; the request's fields are copied now.
+        byte[] isid = pdu.isid();
+        int itt = pdu.initiatorTaskTag();
+        int cmdSn = pdu.cmdSn();
+        CompletableFuture.allOf(reinstated.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
+                connection.onEventLoop(() -> {
+                    connection.enterFullFeature(session, params, cmdSn);
+                    respond(isid, itt, cmdSn, true, reply.csg(), reply.nsg(), 0, 0, reply.keys(), tsih.get());
+                    connection.startDigestsOnSend();
+                    if (!discovery) {
+                        gateway.core().nexusCreated(session.nexus(), session.targetName());
+                    }
+                }));
     }
 
     private void fail(LoginRequest pdu, int status) {
@@ -128,11 +139,15 @@ final class LoginPhase {
 
     private void respond(LoginRequest pdu, boolean transit, int csg, int nsg, int statusClass, int statusDetail,
                          List<io.cairn.iscsi.login.TextKey> keys, int tsih) {
+        respond(pdu.isid(), pdu.initiatorTaskTag(), pdu.cmdSn(), transit, csg, nsg, statusClass, statusDetail, keys, tsih);
+    }
+
+    private void respond(byte[] isid, int itt, int cmdSn, boolean transit, int csg, int nsg, int statusClass,
+                         int statusDetail, List<io.cairn.iscsi.login.TextKey> keys, int tsih) {
         ByteBuf data = keys.isEmpty() ? null : Unpooled.wrappedBuffer(TextKeys.encode(keys));
-        int cmdSn = pdu.cmdSn();
         OutboundPdu.Sequence seq = new OutboundPdu.Sequence(connection.nextStatSn(), cmdSn,
                 cmdSn + gateway.config().queueDepth() - 1);
-        connection.send(new LoginResponse(transit, false, csg, nsg, pdu.isid(), tsih, pdu.initiatorTaskTag(),
+        connection.send(new LoginResponse(transit, false, csg, nsg, isid, tsih, itt,
                 statusClass, statusDetail, seq, data));
     }
 

@@ -50,9 +50,11 @@ final class TaskManagement {
             return;
         }
         switch (function) {
-            case TaskMgmtRequest.ABORT_TASK -> abortTask(itt, refItt, refCmdSn, cmdSn);
-            case TaskMgmtRequest.ABORT_TASK_SET -> // SAM-5 7.3: this I_T nexus's tasks for the LU
-                    after(itt, commands.abortAll(lun, "ABORT TASK SET"));
+            case TaskMgmtRequest.ABORT_TASK -> abortTask(itt, lun, refItt, refCmdSn, cmdSn);
+            case TaskMgmtRequest.ABORT_TASK_SET -> { // SAM-5 7.3: this I_T nexus's tasks for the LU
+                connection.dropWaiting(IscsiConnection.scsiCommandsFor(lun));
+                after(itt, commands.abortAll(lun, "ABORT TASK SET"));
+            }
             case TaskMgmtRequest.CLEAR_TASK_SET -> // SAM-5 7.5: every I_T nexus's tasks for the LU (shared task set)
                     after(itt, abortEverywhere(lun, "CLEAR TASK SET"));
             case TaskMgmtRequest.LOGICAL_UNIT_RESET -> after(itt, abortEverywhere(lun, "LOGICAL UNIT RESET")
@@ -68,22 +70,35 @@ final class TaskManagement {
         }
     }
 
-    private void abortTask(int itt, int refItt, int refCmdSn, int cmdSn) {
+    private void abortTask(int itt, long lun, int refItt, int refCmdSn, int cmdSn) {
         ScsiTask task = commands.tasks().get(refItt);
         if (task != null) {
+            if (LunField.decode(task.lun) != lun) {
+                respond(itt, TaskMgmtResponse.TASK_DOES_NOT_EXIST); // RFC 7143 11.5.1: LUN and tag together
+                return;
+            }
             after(itt, commands.abort(task));
             return;
         }
-        // RFC 7143 11.5.1: a task never received (RefCmdSN inside the window, before this TMF)
-        // counts as received and aborted; otherwise it does not exist.
+        if (connection.dropWaiting(p -> p.opcode() == io.cairn.iscsi.pdu.Opcode.SCSI_COMMAND
+                && p.initiatorTaskTag() == refItt) > 0) {
+            respond(itt, TaskMgmtResponse.FUNCTION_COMPLETE); // held for CmdSN order: it never runs
+            return;
+        }
+        // RFC 7143 11.5.1 b: a task never received (RefCmdSN inside the window, before this TMF)
+        // is considered received and aborted; otherwise it does not exist.
         boolean notYetReceived = SerialNumbers.atMost(connection.window().expCmdSn(), refCmdSn)
                 && SerialNumbers.lessThan(refCmdSn, cmdSn);
+        if (notYetReceived) {
+            connection.consumeCmdSn(refCmdSn, false);
+        }
         respond(itt, notYetReceived ? TaskMgmtResponse.FUNCTION_COMPLETE : TaskMgmtResponse.TASK_DOES_NOT_EXIST);
     }
 
     /** Aborts tasks of {@code lun} (null: all) on every session of this target, this one included. */
     private CompletableFuture<Void> abortEverywhere(Long lun, String why) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
+        connection.dropWaiting(IscsiConnection.scsiCommandsFor(lun));
         all.add(commands.abortAll(lun, why));
         for (IscsiSession other : gateway.sessions().sessions()) {
             if (other != session && !other.discovery() && session.targetName().equals(other.targetName())) {

@@ -28,6 +28,8 @@ final class TextConversation {
     private final IscsiConnection connection;
     private final IscsiSession session;
     private ByteBuf request;
+    /** The TTT we gave when acknowledging a partial request; its continuation must echo it. */
+    private int requestTtt = Opcode.RESERVED_TAG;
     private byte[] pendingAnswer;
     private int pendingOffset;
     private int pendingTtt = Opcode.RESERVED_TAG;
@@ -42,15 +44,20 @@ final class TextConversation {
     void onRequest(TextRequest pdu) {
         int itt = pdu.initiatorTaskTag();
         long lun = 0;
-        if (pdu.targetTransferTag() != Opcode.RESERVED_TAG) {
+        int ttt = pdu.targetTransferTag();
+        if (ttt != Opcode.RESERVED_TAG && ttt == pendingTtt && pendingAnswer != null) {
             // Continuation of our long answer (RFC 7143 11.10.4).
-            if (pdu.targetTransferTag() != pendingTtt || pendingAnswer == null) {
-                connection.reject(Reject.INVALID_PDU_FIELD, pdu);
-                return;
-            }
             pdu.release();
             sendPiece(itt, lun);
             return;
+        }
+        if (ttt != Opcode.RESERVED_TAG && !(ttt == requestTtt && request != null)) {
+            connection.reject(Reject.INVALID_PDU_FIELD, pdu);
+            return;
+        }
+        if (ttt == Opcode.RESERVED_TAG) {
+            // RFC 7143 11.10.4: the reserved TTT starts a new exchange; anything pending is dropped.
+            close();
         }
         pendingAnswer = null;
         if (request == null) {
@@ -66,14 +73,15 @@ final class TextConversation {
         if (more) {
             pdu.release();
             // RFC 7143 11.11.2: acknowledge a partial request with an empty response.
-            connection.send(new TextResponse(false, false, lun, itt, connection.newTargetTransferTag(),
-                    connection.sequence(true), null));
+            requestTtt = connection.newTargetTransferTag();
+            connection.send(new TextResponse(false, false, lun, itt, requestTtt, connection.sequence(true), null));
             return;
         }
         byte[] bytes = new byte[request.readableBytes()];
         request.readBytes(bytes);
         request.release();
         request = null;
+        requestTtt = Opcode.RESERVED_TAG;
         TextKeys.ParseResult parsed = TextKeys.parse(bytes);
         if (!parsed.isOk()) {
             connection.reject(Reject.PROTOCOL_ERROR, pdu);
@@ -113,5 +121,8 @@ final class TextConversation {
             request.release();
             request = null;
         }
+        requestTtt = Opcode.RESERVED_TAG;
+        pendingAnswer = null;
+        pendingTtt = Opcode.RESERVED_TAG;
     }
 }

@@ -14,8 +14,11 @@ public final class IscsiSession {
 
     /** What a session needs from its connection, for reinstatement and resets. */
     public interface Connection {
-        /** Closes the connection and ends the session; tasks are aborted. Any thread. */
-        void close(String why);
+        /**
+         * Closes the connection and ends the session; tasks are aborted. Any thread. Completes when
+         * no task of the session can still touch data and the I_T nexus has ended.
+         */
+        java.util.concurrent.CompletableFuture<Void> close(String why);
 
         /**
          * Aborts every task of the session for {@code lun} (or all LUNs if null); any thread.

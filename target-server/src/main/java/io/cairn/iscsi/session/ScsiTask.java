@@ -50,8 +50,12 @@ public final class ScsiTask {
     int r2tSn;
     int dataInPdus;
     final Map<Integer, Solicitation> solicitations = new HashMap<>();
-    /** Bytes of the session's write budget this task holds. */
+    /** Bytes of the gateway's write budget this task holds (all it will solicit). */
     int budgetHeld;
+    /** Set once the budget is held (or none was needed); R2Ts go out only then. */
+    boolean budgetReady;
+    /** The grant this task waits for in the write budget's queue, or null. */
+    Runnable pendingGrant;
     /** Whether the task holds a slot of the CmdSN window (non-immediate commands). */
     boolean tookSlot;
     /** Runs when the task is done or aborted (task management waits on it). */

@@ -54,6 +54,36 @@ public final class ScsiTasks {
         task.nextSolicitOffset = solicitFrom;
     }
 
+    /** The task waits for {@code grant} from the write budget. */
+    public void awaitBudget(ScsiTask task, Runnable grant) {
+        task.pendingGrant = grant;
+    }
+
+    /**
+     * The budget granted {@code bytes} for {@code grant}. Returns false if the task no longer
+     * waits for it (it ended): then the caller gives the bytes back.
+     */
+    public boolean budgetGranted(ScsiTask task, Runnable grant, int bytes) {
+        if (task.pendingGrant != grant || task.stage != ScsiTask.Stage.COLLECTING) {
+            return false;
+        }
+        task.pendingGrant = null;
+        task.budgetHeld = bytes;
+        task.budgetReady = true;
+        return true;
+    }
+
+    public boolean holdsBudget(ScsiTask task) {
+        return task.budgetReady;
+    }
+
+    /** The grant the task still waits for (and forgets it), or null. */
+    public Runnable pendingGrant(ScsiTask task) {
+        Runnable g = task.pendingGrant;
+        task.pendingGrant = null;
+        return g;
+    }
+
     /** Whether another R2T should go out now. */
     public boolean wantsR2t(ScsiTask task, int maxOutstandingR2t) {
         return task.nextSolicitOffset < task.expectedLength && task.solicitations.size() < maxOutstandingR2t;
@@ -68,7 +98,6 @@ public final class ScsiTasks {
         Solicited s = new Solicited(task.r2tSn++, task.nextSolicitOffset, length);
         task.solicitations.put(ttt, new ScsiTask.Solicitation(s.offset(), length));
         task.nextSolicitOffset += length;
-        task.budgetHeld += length;
         return s;
     }
 
@@ -97,6 +126,10 @@ public final class ScsiTasks {
             task.unsolicitedNextDataSn++;
             task.unsolicitedNextOffset += length;
             if (finalBit) {
+                // RFC 7143 11.3.1.1: the unsolicited burst runs to FirstBurstLength (or the end of the data).
+                if (task.unsolicitedNextOffset != task.unsolicitedLimit) {
+                    return "unsolicited burst ended at " + task.unsolicitedNextOffset + " before " + task.unsolicitedLimit;
+                }
                 task.unsolicitedPending = false;
             }
             return null;
@@ -113,7 +146,11 @@ public final class ScsiTasks {
         }
         s.nextDataSn++;
         s.received += length;
-        if (s.received >= s.length || finalBit) {
+        if (finalBit && s.received != s.length) {
+            // RFC 7143 11.7.2: the F bit ends the sequence the R2T asked for, all of it.
+            return "Data-Out sequence ended at " + (s.offset + s.received) + " before " + (s.offset + s.length);
+        }
+        if (s.received == s.length) {
             task.solicitations.remove(ttt);
         }
         return null;

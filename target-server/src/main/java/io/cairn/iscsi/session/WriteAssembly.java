@@ -9,13 +9,21 @@ import java.util.TreeMap;
 /**
  * Collects one write command's Data-Out (immediate data, unsolicited Data-Out, solicited Data-Out)
  * without copying: pieces are kept as retained slices and joined in offset order into one composite
- * buffer. Rejects data beyond the expected transfer length and overlapping pieces
- * (RFC 7143 11.7.5, 11.7.6). Event-loop confined.
+ * buffer. Pieces smaller than {@link #SMALL} are copied into a shared buffer with their
+ * predecessor instead, so tiny Data-Out PDUs cannot make the bookkeeping outweigh the data.
+ * Rejects data beyond the expected transfer length and overlapping pieces (RFC 7143 11.7.5,
+ * 11.7.6). Event-loop confined.
  */
 public final class WriteAssembly implements AutoCloseable {
 
+    /** Pieces below this size are copied and coalesced rather than kept as slices. */
+    static final int SMALL = 4096;
+    private static final int COALESCE_CAPACITY = 64 * 1024;
+
     private final int expectedLength;
     private final TreeMap<Integer, ByteBuf> pieces = new TreeMap<>();
+    /** Buffers this assembly allocated for small pieces; they may still be appended to. */
+    private final java.util.Set<ByteBuf> coalescing = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int received;
 
     public WriteAssembly(int expectedLength) {
@@ -43,9 +51,32 @@ public final class WriteAssembly implements AutoCloseable {
             data.release();
             return Added.OVERLAP;
         }
-        pieces.put(offset, data);
         received += length;
+        if (length < SMALL) {
+            addSmall(offset, data, before);
+            return Added.OK;
+        }
+        pieces.put(offset, data);
         return Added.OK;
+    }
+
+    /** Copies a small piece onto the end of the coalescing buffer just before it, or into a new one. Releases {@code data}. */
+    private void addSmall(int offset, ByteBuf data, Map.Entry<Integer, ByteBuf> before) {
+        try {
+            if (before != null && coalescing.contains(before.getValue())
+                    && before.getKey() + before.getValue().readableBytes() == offset
+                    && before.getValue().writableBytes() >= data.readableBytes()) {
+                before.getValue().writeBytes(data);
+                return;
+            }
+            ByteBuf buf = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(
+                    Math.max(COALESCE_CAPACITY, data.readableBytes()));
+            buf.writeBytes(data);
+            coalescing.add(buf);
+            pieces.put(offset, buf);
+        } finally {
+            data.release();
+        }
     }
 
     public int received() {
@@ -67,6 +98,7 @@ public final class WriteAssembly implements AutoCloseable {
     public ByteBuf take(ByteBufAllocator alloc) {
         if (pieces.size() == 1 && pieces.firstKey() == 0) {
             ByteBuf only = pieces.pollFirstEntry().getValue();
+            coalescing.clear();
             received = 0;
             return only;
         }
@@ -81,6 +113,7 @@ public final class WriteAssembly implements AutoCloseable {
             }
         }
         pieces.clear();
+        coalescing.clear();
         received = 0;
         return out;
     }
@@ -89,5 +122,6 @@ public final class WriteAssembly implements AutoCloseable {
     public void close() {
         pieces.values().forEach(ByteBuf::release);
         pieces.clear();
+        coalescing.clear();
     }
 }

@@ -124,9 +124,19 @@ class IscsiConnectionTest {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     }
 
+    private IscsiTargets targets;
+
     @BeforeEach
     void open() {
-        IscsiTargets targets = new IscsiTargets() {
+        open(IscsiConfig.defaults().withQueueDepth(4), 256 << 20);
+    }
+
+    /** Replaces the fixture's gateway with one of the given queue depth and write budget. */
+    private void open(IscsiConfig config, long writeBudget) {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+        targets = new IscsiTargets() {
             @Override
             public List<String> targetNames() {
                 return List.of(TARGET);
@@ -147,8 +157,8 @@ class IscsiConnectionTest {
                 return List.of("127.0.0.1:3260,1");
             }
         };
-        IscsiConfig config = IscsiConfig.defaults().withQueueDepth(4);
-        gateway = new GatewayContext(core, new SessionRegistry(8), targets, config);
+        gateway = new GatewayContext(core, new SessionRegistry(8), targets, config,
+                new io.cairn.iscsi.session.WriteBudget(writeBudget));
         channel = new EmbeddedChannel(new PduDecoder(PduLimits.LOGIN), new PduEncoder(PduLimits.LOGIN),
                 new IscsiConnection(gateway));
         wire = new WireReader(channel);
@@ -402,6 +412,157 @@ class IscsiConnectionTest {
         } finally {
             second.finishAndReleaseAll();
         }
+    }
+
+    private void dataOut(int itt, int ttt, int dataSn, int offset, byte[] data, boolean last) {
+        send(PduBytes.of(Opcode.DATA_OUT).set(1, last ? 0x80 : 0).int32(16, itt).int32(20, ttt).int32(36, dataSn)
+                .int32(40, offset).data(data).wire());
+    }
+
+    @Test
+    void writesWaitForTheBudgetInTurnInsteadOfDeadlocking() {
+        open(IscsiConfig.defaults().withQueueDepth(4), 32 * 1024);
+        login();
+        byte[] a = pattern(24 * 1024, 1);
+        byte[] b = pattern(24 * 1024, 2);
+        send(command(40, false, true, a.length, write10(48)).wire());
+        send(command(41, false, true, b.length, write10(48)).wire());
+        WireReader.Sent r2tA = wire.next();
+        assertEquals(40, r2tA.itt());
+        assertNull(wire.next(), "the second write waits: 24 KiB + 24 KiB exceed the 32 KiB budget");
+        sendSolicited(40, r2tA, a);
+        WireReader.Sent r2tA2 = wire.next();
+        assertEquals(40, r2tA2.itt(), "MaxBurstLength 16 KiB: a second R2T for the rest");
+        sendSolicited(40, r2tA2, a);
+        WireReader.Sent statusA = wire.next();
+        assertEquals(Opcode.SCSI_RESPONSE, statusA.opcode());
+        assertEquals(40, statusA.itt());
+        // A's budget is back: B goes ahead
+        WireReader.Sent r2tB = wire.next();
+        assertEquals(41, r2tB.itt());
+        sendSolicited(41, r2tB, b);
+        sendSolicited(41, wire.next(), b);
+        assertEquals(41, wire.next().itt());
+        assertArrayEquals(a, core.dataOut.get(0));
+        assertArrayEquals(b, core.dataOut.get(1));
+        assertEquals(0, gateway.writeBudget().used(), "every byte of budget is given back");
+    }
+
+    @Test
+    void writeLargerThanTheWholeBudgetFailsInsteadOfWaitingForever() {
+        open(IscsiConfig.defaults().withQueueDepth(4), 8 * 1024);
+        login();
+        send(command(42, false, true, 16 * 1024, write10(32)).wire());
+        WireReader.Sent status = wire.next();
+        assertEquals(Opcode.SCSI_RESPONSE, status.opcode());
+        assertEquals(ScsiResult.CHECK_CONDITION, status.bhs()[3]);
+        assertEquals(0, core.commands.size());
+    }
+
+    /** Answers one R2T with 4 KiB Data-Out PDUs cut from {@code data}, F on the last. */
+    private void sendSolicited(int itt, WireReader.Sent r2t, byte[] data) {
+        assertEquals(Opcode.R2T, r2t.opcode());
+        int offset = r2t.int32(40);
+        int length = r2t.int32(44);
+        for (int done = 0, sn = 0; done < length; done += 4096, sn++) {
+            int n = Math.min(4096, length - done);
+            dataOut(itt, r2t.int32(20), sn, offset + done,
+                    java.util.Arrays.copyOfRange(data, offset + done, offset + done + n), done + n == length);
+        }
+    }
+
+    @Test
+    void abortedCommandHeldForCmdSnOrderNeverRuns() {
+        login();
+        core.readData = pattern(512, 4);
+        // CmdSN 2 arrives first and waits for CmdSN 1
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 8).int32(20, 512).int32(24, 2)
+                .set(32, 0x28).set(40, 1).wire());
+        send(PduBytes.of(Opcode.TASK_MGMT_REQUEST | 0x40).set(1, 0x80 | 1).int32(16, 50).int32(20, 8)
+                .int32(24, 1).int32(32, 2).wire());
+        WireReader.Sent tmf = wire.next();
+        assertEquals(Opcode.TASK_MGMT_RESPONSE, tmf.opcode());
+        assertEquals(0, tmf.bhs()[2], "function complete");
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 7).int32(20, 512).int32(24, 1)
+                .set(32, 0x28).set(40, 1).wire());
+        assertEquals(7, wire.next().itt());
+        assertNull(wire.next(), "the aborted command never runs");
+        assertEquals(1, core.commands.size());
+        // and the window moved past its CmdSN
+        send(PduBytes.of(Opcode.SCSI_COMMAND).set(1, 0xc1).int32(16, 9).int32(20, 512).int32(24, 3)
+                .set(32, 0x28).set(40, 1).wire());
+        assertEquals(9, wire.next().itt());
+    }
+
+    @Test
+    void commandRejectedForItsAhsStillUsesItsCmdSn() {
+        login();
+        core.readData = pattern(512, 5);
+        send(command(60, true, false, 512, read10(1)).ahs(new byte[20]).wire());
+        WireReader.Sent reject = wire.next();
+        assertEquals(Opcode.REJECT, reject.opcode());
+        send(command(61, true, false, 512, read10(1)).wire());
+        assertEquals(61, wire.next().itt(), "the next command runs: no hole in the CmdSN sequence");
+    }
+
+    @Test
+    void windowReopensWithTheStatusEvenAtQueueDepthOne() {
+        open(IscsiConfig.defaults().withQueueDepth(1), 256 << 20);
+        login();
+        core.readData = pattern(512, 6);
+        send(command(70, true, false, 512, read10(1)).wire());
+        WireReader.Sent d = wire.next();
+        assertEquals(Opcode.DATA_IN, d.opcode());
+        assertTrue(io.cairn.iscsi.session.SerialNumbers.atMost(d.expCmdSn(), d.maxCmdSn()),
+                "MaxCmdSN >= ExpCmdSN: the window is open (RFC 7143 4.2.2.1)");
+    }
+
+    @Test
+    void immediateCommandsBeyondTheQueueDepthAreRejected() {
+        login();
+        java.util.List<CompletableFuture<ScsiResult>> slow = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            CompletableFuture<ScsiResult> f = new CompletableFuture<>();
+            slow.add(f);
+            core.next = f;
+            send(PduBytes.of(Opcode.SCSI_COMMAND | 0x40).set(1, 0xc1).int32(16, 80 + i).int32(20, 512)
+                    .int32(24, cmdSn).set(32, 0x28).set(40, 1).wire());
+        }
+        WireReader.Sent reject = wire.next();
+        assertEquals(Opcode.REJECT, reject.opcode());
+        assertEquals(0x06, reject.bhs()[2], "immediate command reject");
+        assertEquals(4, core.commands.size());
+        slow.forEach(f -> f.complete(new ScsiResult(ScsiResult.GOOD, null, null, 0)));
+        core.next = null;
+    }
+
+    @Test
+    void textRequestContinuedWithTheCBitIsAnswered() {
+        login();
+        byte[] part1 = "SendTar".getBytes(StandardCharsets.US_ASCII);
+        byte[] part2 = "gets=All\0".getBytes(StandardCharsets.US_ASCII);
+        send(PduBytes.of(Opcode.TEXT_REQUEST | 0x40).set(1, 0x40).int32(16, 90).int32(20, -1).int32(24, cmdSn)
+                .data(part1).wire());
+        WireReader.Sent ack = wire.next();
+        assertEquals(Opcode.TEXT_RESPONSE, ack.opcode());
+        assertEquals(0, ack.data().length);
+        send(PduBytes.of(Opcode.TEXT_REQUEST | 0x40).set(1, 0x80).int32(16, 90).int32(20, ack.int32(20))
+                .int32(24, cmdSn).data(part2).wire());
+        WireReader.Sent answer = wire.next();
+        assertEquals(Opcode.TEXT_RESPONSE, answer.opcode());
+        assertTrue(new String(answer.data(), StandardCharsets.US_ASCII).contains("TargetName=" + TARGET));
+    }
+
+    @Test
+    void dataOutSequenceEndedEarlyIsAProtocolError() {
+        login();
+        send(command(95, false, true, 2048, write10(4)).wire());
+        WireReader.Sent r2t = wire.next();
+        dataOut(95, r2t.int32(20), 0, 0, new byte[1024], true);
+        assertEquals(Opcode.REJECT, wire.next().opcode());
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(0, core.commands.size());
     }
 
     @Test
