@@ -48,7 +48,7 @@ class RestartIT {
     private static final Initiator HOST_A = new Initiator("iqn.2026-11.io.cairn:it-restart-a", 0x00a11a);
     private static final Initiator HOST_B = new Initiator("iqn.2026-11.io.cairn:it-restart-b", 0x00b22b);
 
-    // SPC-4 6.16.1 / 6.17.1: service actions
+    // SPC-4 6.15.1 / 6.16.1: service actions
     private static final int READ_KEYS = 0x00;
     private static final int READ_RESERVATION = 0x01;
     private static final int REPORT_CAPABILITIES = 0x02;
@@ -58,7 +58,7 @@ class RestartIT {
     private static final int RELEASE = 0x02;
     private static final int CLEAR = 0x03;
     private static final int REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
-    private static final int WRITE_EXCLUSIVE = 0x01; // SPC-4 6.17.2, Table 183
+    private static final int WRITE_EXCLUSIVE = 0x01; // SPC-4 6.16.1: persistent reservation types
     private static final int RESERVATION_CONFLICT = 0x18; // SAM-5 5.3.1
 
     private Appliance appliance;
@@ -70,7 +70,7 @@ class RestartIT {
 
     /**
      * Whatever a test left (a failure half-way included), the next one starts with a running target and no
-     * registrations: REGISTER AND IGNORE EXISTING KEY from a throw-away nexus, then CLEAR (SPC-4 5.14.11.5).
+     * registrations: REGISTER AND IGNORE EXISTING KEY from a throw-away nexus, then CLEAR (SPC-4 5.14.11.2.6).
      */
     @AfterEach
     void clearRegistrations() throws IOException {
@@ -98,7 +98,7 @@ class RestartIT {
         assertNotNull(naaDesignator(before.deviceIds()), "VPD 0x83 has a logical unit NAA designator (SPC-4 7.8.6)");
         ByteBuffer capacity = ByteBuffer.wrap(before.capacity16());
         assertEquals(Appliance.parseSize(LUN_SIZE), (capacity.getLong(0) + 1) * capacity.getInt(8),
-                "READ CAPACITY(16): last LBA and block length describe the configured size (SBC-4 5.20.2)");
+                "READ CAPACITY(16): last LBA and block length describe the configured size (SBC-4 5.21)");
 
         appliance.stop();
         appliance.restart();
@@ -117,24 +117,24 @@ class RestartIT {
             expectGood(prOut(a, REGISTER, 0, 0, KEY_A, true), "REGISTER with APTPL");
             expectGood(prOut(a, RESERVE, WRITE_EXCLUSIVE, KEY_A, 0, false), "RESERVE Write Exclusive");
             assertEquals(new Reservation(KEY_A, WRITE_EXCLUSIVE), readReservation(a));
-            assertEquals(1, ptplActive(a), "PTPL_A after a REGISTER with APTPL=1 (SPC-4 6.16.4)");
+            assertEquals(1, ptplActive(a), "PTPL_A after a REGISTER with APTPL=1 (SPC-4 6.15.4)");
             a.close(); // no logout: the connection just dies with the target
         }
 
         appliance.kill9();
         appliance.restart();
-        assertReservedByA("after kill -9 and restart", true);
+        assertReservedByA("after kill -9 and restart");
 
         // A clean stop persists it as well; the state read back is the one written before the crash.
         appliance.stop();
         appliance.restart();
-        assertReservedByA("after a further SIGTERM and restart", false);
+        assertReservedByA("after a further SIGTERM and restart");
 
         try (RawIscsiSession a = session(HOST_A)) {
             expectGood(prOut(a, RELEASE, WRITE_EXCLUSIVE, KEY_A, 0, false), "RELEASE by the holder");
             assertEquals(Reservation.NONE, readReservation(a), "released");
             expectGood(prOut(a, CLEAR, 0, KEY_A, 0, false), "CLEAR");
-            assertEquals(List.of(), readKeys(a).keys(), "CLEAR removes every registration (SPC-4 5.14.11.5)");
+            assertEquals(List.of(), readKeys(a).keys(), "CLEAR removes every registration (SPC-4 5.14.11.2.6)");
             a.logout();
         }
     }
@@ -149,7 +149,7 @@ class RestartIT {
             // SPC-4 5.14.5: the most recent APTPL bit received decides for the whole logical unit.
             expectGood(prOut(b, REGISTER, 0, 0, KEY_B, false), "B: REGISTER without APTPL");
             assertEquals(sorted(List.of(KEY_A, KEY_B)), sorted(readKeys(b).keys()), "both registered");
-            assertEquals(0, ptplActive(a), "PTPL_A after a REGISTER with APTPL=0 (SPC-4 6.16.4)");
+            assertEquals(0, ptplActive(a), "PTPL_A after a REGISTER with APTPL=0 (SPC-4 6.15.4)");
             a.logout();
             b.logout();
         }
@@ -196,7 +196,7 @@ class RestartIT {
         try (RawIscsiSession a = session(HOST_A); RawIscsiSession b = session(HOST_B)) {
             // SPC-4 5.14.5: the last APTPL bit was one, so every registration persists, A's included.
             assertEquals(sorted(List.of(KEY_A, KEY_B)), sorted(readKeys(a).keys()), "registrations after kill -9");
-            assertEquals(1, ptplActive(a), "PTPL_A after restart (SPC-4 6.16.4)");
+            assertEquals(1, ptplActive(a), "PTPL_A after restart (SPC-4 6.15.4)");
             expectGood(prOut(a, REGISTER, 0, KEY_A, 0, true), "A unregisters with its persisted key");
             expectGood(prOut(b, CLEAR, 0, KEY_B, 0, false), "B clears with its persisted key");
             assertEquals(List.of(), readKeys(a).keys(), "nothing registered");
@@ -222,7 +222,7 @@ class RestartIT {
                 ranges.add(w);
                 contents.add(data);
             }
-            // Without FUA, then SYNCHRONIZE CACHE(10) over the whole LUN (SBC-4 5.26: 0 blocks = to the end).
+            // Without FUA, then SYNCHRONIZE CACHE(10) over the whole LUN (SBC-4 5.24: 0 blocks = to the end).
             long[] cached = {3 * subUnitBlocks - 16, 32};
             byte[] data = pattern(32 * bs, 77);
             expectGood(s.write10(cached[0], data), "WRITE(10) without FUA");
@@ -265,7 +265,8 @@ class RestartIT {
                     ScsiReply r = writer.command(fua(RawIscsiSession.cdb10(0x2a, base + (long) i * extent, extent)),
                             pattern(extent * bs, 1000 + i), 0);
                     if (!r.good()) {
-                        failure.set(new AssertionError("WRITE(10) FUA " + i + " status 0x" + Integer.toHexString(r.status())));
+                        failure.set(new AssertionError(
+                                "WRITE(10) FUA " + i + " status 0x" + Integer.toHexString(r.status())));
                         return;
                     }
                     acknowledged.set(i + 1);
@@ -314,15 +315,14 @@ class RestartIT {
      * A's and B's view after a restart: A still registered and holding Write Exclusive under its own I_T
      * nexus (name and ISID), B and A's name with another ISID shut out of writes, reads open to all.
      */
-    private void assertReservedByA(String when, boolean firstCommandsAfterPowerOn) throws IOException {
+    private void assertReservedByA(String when) throws IOException {
         Initiator otherIsidOfA = new Initiator(HOST_A.name(), HOST_A.isidQualifier() + 1);
         try (RawIscsiSession a = session(HOST_A); RawIscsiSession b = session(HOST_B);
              RawIscsiSession a2 = session(otherIsidOfA)) {
             Keys keys = readKeys(a);
             assertEquals(List.of(KEY_A), keys.keys(), "registered keys " + when);
-            if (firstCommandsAfterPowerOn) {
-                assertEquals(0, keys.generation(), "PRgeneration is zero after a power on (SPC-4 6.16.2) " + when);
-            }
+            // The first PR command since the power on: nothing has counted up PRgeneration yet.
+            assertEquals(0, keys.generation(), "PRgeneration is zero after a power on (SPC-4 6.15.2) " + when);
             assertEquals(new Reservation(KEY_A, WRITE_EXCLUSIVE), readReservation(a), "reservation " + when);
             assertEquals(1, ptplActive(a), "PTPL_A " + when);
             assertEquals(List.of(new Registration(KEY_A, true, WRITE_EXCLUSIVE, initiatorPort(HOST_A))),
@@ -331,7 +331,7 @@ class RestartIT {
             int bs = a.blockSize();
             byte[] fromB = pattern(bs, 11);
             byte[] fromA = pattern(bs, 12);
-            // SPC-4 5.14.1, Table 76: Write Exclusive lets everyone read, only the holder's I_T nexus write.
+            // SPC-4 5.14.2: Write Exclusive lets everyone read, only the holder's I_T nexus write.
             assertEquals(RESERVATION_CONFLICT, b.write10(4096, fromB).status(), "B's WRITE(10) " + when);
             assertEquals(RESERVATION_CONFLICT, a2.write10(4096, fromB).status(),
                     "WRITE(10) from A's name with another ISID (another I_T nexus) " + when);
@@ -377,7 +377,8 @@ class RestartIT {
     /** INQUIRY (SPC-4 6.6): standard data when {@code page} is negative, else the VPD page; trimmed to its length. */
     private static byte[] inquiry(RawIscsiSession s, int page) throws IOException {
         int allocation = 1024;
-        byte[] cdb = {0x12, (byte) (page < 0 ? 0 : 1), (byte) Math.max(page, 0), (byte) (allocation >> 8), (byte) allocation, 0};
+        byte[] cdb = {0x12, (byte) (page < 0 ? 0 : 1), (byte) Math.max(page, 0),
+                (byte) (allocation >> 8), (byte) allocation, 0};
         ScsiReply r = s.command(cdb, null, allocation);
         expectGood(r, "INQUIRY page " + page);
         byte[] d = r.data();
@@ -390,7 +391,7 @@ class RestartIT {
         return Arrays.copyOf(d, length);
     }
 
-    /** READ CAPACITY(16), SBC-4 5.20: the 32 bytes of parameter data. */
+    /** READ CAPACITY(16), SBC-4 5.21: the 32 bytes of parameter data. */
     private static byte[] readCapacity16(RawIscsiSession s) throws IOException {
         byte[] cdb = new byte[16];
         cdb[0] = (byte) 0x9e;
@@ -420,7 +421,7 @@ class RestartIT {
     private record Keys(int generation, List<Long> keys) {
     }
 
-    /** One READ FULL STATUS descriptor (SPC-4 6.16.5): key, R_HOLDER, type and the TransportID's port name. */
+    /** One READ FULL STATUS descriptor (SPC-4 6.15.5): key, R_HOLDER, type and the TransportID's port name. */
     private record Registration(long key, boolean holder, int type, String initiatorPort) {
     }
 
@@ -429,7 +430,7 @@ class RestartIT {
     }
 
     /**
-     * PERSISTENT RESERVE OUT (SPC-4 6.17) with the basic 24-byte parameter list: RESERVATION KEY, SERVICE
+     * PERSISTENT RESERVE OUT (SPC-4 6.16) with the basic 24-byte parameter list: RESERVATION KEY, SERVICE
      * ACTION RESERVATION KEY and APTPL (byte 20 bit 0); scope LU_SCOPE (0).
      */
     private static ScsiReply prOut(RawIscsiSession s, int serviceAction, int type, long key, long serviceActionKey,
@@ -456,7 +457,7 @@ class RestartIT {
         return r.data();
     }
 
-    /** READ KEYS, SPC-4 6.16.2: PRgeneration, ADDITIONAL LENGTH, then 8-byte keys. */
+    /** READ KEYS, SPC-4 6.15.2: PRgeneration, ADDITIONAL LENGTH, then 8-byte keys. */
     private static Keys readKeys(RawIscsiSession s) throws IOException {
         ByteBuffer d = ByteBuffer.wrap(prIn(s, READ_KEYS));
         int length = d.getInt(4);
@@ -468,7 +469,7 @@ class RestartIT {
         return new Keys(d.getInt(0), keys);
     }
 
-    /** READ RESERVATION, SPC-4 6.16.3: no descriptor (length 0), or key in 8-15 and scope/type in byte 21. */
+    /** READ RESERVATION, SPC-4 6.15.3: no descriptor (length 0), or key in 8-15 and scope/type in byte 21. */
     private static Reservation readReservation(RawIscsiSession s) throws IOException {
         ByteBuffer d = ByteBuffer.wrap(prIn(s, READ_RESERVATION));
         int length = d.getInt(4);
@@ -481,7 +482,7 @@ class RestartIT {
     }
 
     /**
-     * PTPL_C (REPORT CAPABILITIES byte 2 bit 0, SPC-4 6.16.4): Cairn must support APTPL; tgt does not, so
+     * PTPL_C (REPORT CAPABILITIES byte 2 bit 0, SPC-4 6.15.4): Cairn must support APTPL; tgt does not, so
      * with -Dcairn.it.target=tgt the APTPL tests are skipped rather than failed.
      */
     private void requirePtplCapable(RawIscsiSession s) throws IOException {
@@ -492,7 +493,7 @@ class RestartIT {
         assertTrue(capable, "PTPL_C: the device server supports APTPL");
     }
 
-    /** REPORT CAPABILITIES, SPC-4 6.16.4: PTPL_A, byte 3 bit 0 (asserts PTPL_C, byte 2 bit 0, first). */
+    /** REPORT CAPABILITIES, SPC-4 6.15.4: PTPL_A, byte 3 bit 0 (asserts PTPL_C, byte 2 bit 0, first). */
     private static int ptplActive(RawIscsiSession s) throws IOException {
         byte[] d = prIn(s, REPORT_CAPABILITIES);
         assertEquals(1, d[2] & 0x01, "PTPL_C: the device server supports APTPL");
@@ -500,7 +501,7 @@ class RestartIT {
     }
 
     /**
-     * READ FULL STATUS, SPC-4 6.16.5: 24-byte descriptor headers, each followed by an iSCSI TransportID
+     * READ FULL STATUS, SPC-4 6.15.5: 24-byte descriptor headers, each followed by an iSCSI TransportID
      * (SPC-4 7.6.4.6, format 01b: name, ",i,0x", ISID), its port name returned here.
      */
     private static List<Registration> readFullStatus(RawIscsiSession s) throws IOException {
@@ -533,7 +534,7 @@ class RestartIT {
                 + (r.sense().length > 0 ? " sense " + HexFormat.of().formatHex(r.sense()) : ""));
     }
 
-    /** Sets FUA in a WRITE(10) CDB, SBC-4 5.41: the data is on non-volatile media before GOOD. */
+    /** Sets FUA (WRITE(10) byte 1 bit 3, SBC-4): the data is on non-volatile media before GOOD. */
     private static byte[] fua(byte[] cdb) {
         cdb[1] |= 0x08;
         return cdb;
