@@ -256,7 +256,10 @@ public final class Appliance implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(cairnLauncher(moduleDir).toString(), "run",
                 "--data-dir", dataDir.toString(), "--iscsi-port", Integer.toString(port), "--listen", host(),
                 "--zk-port", Integer.toString(zkPort), "--lun-size", options.lunSize(),
-                "--subunit-size", options.subunitSize()));
+                "--subunit-size", options.subunitSize(),
+                // The Prometheus endpoint defaults to the fixed port 9573: any second appliance on the
+                // machine (parallel tests, other developers) would fail to start with "Address already in use".
+                "--metrics", "off"));
         if (options.chap() != null) {
             command.addAll(List.of("--chap-user", options.chap().user(), "--chap-secret", options.chap().secret()));
         }

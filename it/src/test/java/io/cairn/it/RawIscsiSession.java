@@ -35,6 +35,26 @@ final class RawIscsiSession implements Closeable {
         }
     }
 
+    /**
+     * Who logs in: the InitiatorName key and the ISID qualifier (bytes 11-13 of an ISID of type "random",
+     * RFC 7143 11.12.5). Name and ISID together name the initiator port, so two logins with the same
+     * identity are the same I_T nexus (SAM-5 4.7, RFC 7143 4.4.6) — what persistent reservations key on.
+     */
+    record Initiator(String name, int isidQualifier) {
+        static final String DEFAULT_NAME = "iqn.2026-11.io.cairn:it-raw";
+
+        Initiator {
+            if (isidQualifier < 0 || isidQualifier > 0xffffff) {
+                throw new IllegalArgumentException("ISID qualifier is 24 bits: " + isidQualifier);
+            }
+        }
+
+        /** The default name with an ISID no other session of this JVM uses: a new I_T nexus each time. */
+        static Initiator fresh() {
+            return new Initiator(DEFAULT_NAME, ISID_COUNTER.incrementAndGet());
+        }
+    }
+
     /** What came back while waiting: a PDU, the connection closed, or silence until the timeout. */
     enum Event { PDU, CLOSED, SILENT }
 
@@ -94,12 +114,17 @@ final class RawIscsiSession implements Closeable {
         return socket;
     }
 
-    /** Connects and logs in to {@code targetIqn}; throws when the target refuses the login. */
+    /** Connects and logs in to {@code targetIqn} as a new I_T nexus; throws when the target refuses the login. */
     static RawIscsiSession login(Appliance target, LoginOptions options) throws IOException {
+        return login(target, options, Initiator.fresh());
+    }
+
+    /** Connects and logs in to {@code targetIqn} as {@code initiator}; throws when the target refuses the login. */
+    static RawIscsiSession login(Appliance target, LoginOptions options, Initiator initiator) throws IOException {
         Socket socket = connect(target.host(), target.port(), DEFAULT_TIMEOUT);
         RawIscsiSession session = new RawIscsiSession(socket, target.lun());
         try {
-            session.doLogin(target.targetIqn(), options);
+            session.doLogin(target.targetIqn(), options, initiator);
             return session;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -107,10 +132,10 @@ final class RawIscsiSession implements Closeable {
         }
     }
 
-    private void doLogin(String targetIqn, LoginOptions options) throws IOException {
-        int isidQualifier = ISID_COUNTER.incrementAndGet();
+    private void doLogin(String targetIqn, LoginOptions options, Initiator initiator) throws IOException {
+        int isidQualifier = initiator.isidQualifier();
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("InitiatorName", "iqn.2026-11.io.cairn:it-raw");
+        keys.put("InitiatorName", initiator.name());
         keys.put("TargetName", targetIqn);
         keys.put("SessionType", "Normal");
         keys.put("HeaderDigest", options.headerDigest() ? "CRC32C" : "None");
