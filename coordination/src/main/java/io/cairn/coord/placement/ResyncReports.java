@@ -1,0 +1,58 @@
+package io.cairn.coord.placement;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.coord.Coordination;
+import io.cairn.coord.CoordinationUnavailableException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * The last resync of each (sub-unit, replica), as the primary that ran it reports it, at
+ * /luns/&lt;id&gt;/resync/&lt;index&gt;-&lt;node&gt;. For operators and tests; not on any I/O path.
+ */
+public final class ResyncReports {
+
+    /** One finished resync: replication blocks compared and copied to the replica. */
+    public record Report(String lunId, int index, int replica, long blocksCompared, long blocksCopied, long millis,
+                         long finishedAtMillis) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Coordination coordination;
+
+    public ResyncReports(Coordination coordination) {
+        this.coordination = coordination;
+    }
+
+    public void record(Report report) {
+        String path = "/luns/" + report.lunId() + "/resync/" + report.index() + "-" + report.replica();
+        try {
+            byte[] data = JSON.writeValueAsBytes(report);
+            try {
+                coordination.curator().setData().forPath(path, data);
+            } catch (KeeperException.NoNodeException e) {
+                coordination.curator().create().creatingParentsIfNeeded().forPath(path, data);
+            }
+        } catch (Exception e) {
+            throw new CoordinationUnavailableException("cannot record resync report at " + path, e);
+        }
+    }
+
+    /** Reports of a LUN, by sub-unit index then replica. */
+    public List<Report> list(String lunId) {
+        String dir = "/luns/" + lunId + "/resync";
+        List<Report> out = new ArrayList<>();
+        try {
+            for (String child : coordination.curator().getChildren().forPath(dir)) {
+                out.add(JSON.readValue(coordination.curator().getData().forPath(dir + "/" + child), Report.class));
+            }
+        } catch (KeeperException.NoNodeException e) {
+            return out;
+        } catch (Exception e) {
+            throw new CoordinationUnavailableException("cannot read resync reports at " + dir, e);
+        }
+        out.sort(Comparator.comparingInt(Report::index).thenComparingInt(Report::replica));
+        return out;
+    }
+}
