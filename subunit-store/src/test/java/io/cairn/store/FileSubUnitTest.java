@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileSubUnitTest extends BlockDeviceContract {
+class FileSubUnitTest extends SubUnitReplicaContract {
     @TempDir
     Path dir;
     private final List<AutoCloseableIo> toClose = new ArrayList<>();
