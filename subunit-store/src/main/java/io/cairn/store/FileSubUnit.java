@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One sub-unit replica on local disk: a sparse block file plus its {@link VersionMap}.
@@ -45,7 +44,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * process); a FUA write or flush forces the block file, then the version map, before completing.
  */
 public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Closeable {
-    private static final int STRIPES = 64;
     private static final int CHUNK_BYTES = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
@@ -56,7 +54,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final int blockSize;
     private final long blockCount;
     private final int granuleBlocks;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final StripeLocks locks = new StripeLocks();
     /** Highest epoch seen in a write or apply; plain BlockDevice writes are stamped with it. */
     private final AtomicLong epoch = new AtomicLong();
 
@@ -69,9 +67,6 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.granuleBlocks = map.replicationBlockBytes() / blockSize;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
         epoch.set(map.maxVersion().epoch());
     }
 
@@ -189,7 +184,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 if (blocks == 0) {
                     return null;
                 }
-                try (Held ignored = lock(lba, blocks)) {
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     BlockVersion version = stamp(epoch);
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, data.nioBuffers());
@@ -279,7 +274,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 if (blocks == 0) {
                     return -1L;
                 }
-                try (Held ignored = lock(lba, blocks)) {
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     ByteBuf current = readRange(lba, (int) blocks);
                     try {
                         long mismatch = firstMismatch(current, verify);
@@ -344,7 +339,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 }
                 epoch.accumulateAndGet(version.epoch(), Math::max);
                 int applied = 0;
-                try (Held ignored = lock(lba, blocks)) {
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     for (int g = first; g < first + count; g++) {
                         if (!version.newerThan(map.version(g))) {
                             continue; // design.md "Write path" 4: apply only when newer
@@ -381,7 +376,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             }
             long lba = granuleStart(first);
             long blocks = granuleEnd(first + count - 1) - lba;
-            try (Held ignored = lock(lba, blocks)) {
+            try (StripeLocks.Held ignored = lock(lba, blocks)) {
                 ByteBuf all = readRange(lba, Math.toIntExact(blocks));
                 try {
                     int start = first;
@@ -424,7 +419,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 int count = Math.min(step, n - first);
                 long lba = granuleStart(first);
                 long blocks = granuleEnd(first + count - 1) - lba;
-                try (Held ignored = lock(lba, blocks)) {
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     ByteBuf all = readRange(lba, Math.toIntExact(blocks));
                     try {
                         for (int g = first; g < first + count; g++) {
@@ -501,7 +496,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             for (int i = 0; i < chunkBlocks; i++) {
                 chunk.writeBytes(block, block.readerIndex(), blockSize);
             }
-            try (Held ignored = lock(lba, blocks)) {
+            try (StripeLocks.Held ignored = lock(lba, blocks)) {
                 BlockVersion version = stamp(epoch);
                 zeroFillEdges(lba, blocks);
                 for (long off = 0; off < blocks; off += chunkBlocks) {
@@ -523,7 +518,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         long end = lba + blocks;
         int g0 = granule(lba);
         int g1 = granule(end - 1);
-        try (Held ignored = lock(lba, blocks)) {
+        try (StripeLocks.Held ignored = lock(lba, blocks)) {
             BlockVersion version = stamp(epoch);
             int firstFull = lba == granuleStart(g0) ? g0 : g0 + 1;
             int lastFull = end == granuleEnd(g1) ? g1 : g1 - 1;
@@ -664,35 +659,8 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         return -1;
     }
 
-    /** Locks the stripes of every granule in the range, ascending, so two lockers never deadlock. */
-    private Held lock(long lba, long blocks) {
-        int g0 = granule(lba);
-        int g1 = granule(lba + blocks - 1);
-        boolean[] need = new boolean[STRIPES];
-        if (g1 - g0 + 1 >= STRIPES) {
-            java.util.Arrays.fill(need, true);
-        } else {
-            for (int g = g0; g <= g1; g++) {
-                need[g % STRIPES] = true;
-            }
-        }
-        List<ReentrantLock> held = new ArrayList<>();
-        for (int i = 0; i < STRIPES; i++) {
-            if (need[i]) {
-                stripes[i].lock();
-                held.add(stripes[i]);
-            }
-        }
-        return () -> {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
-            }
-        };
-    }
-
-    private interface Held extends AutoCloseable {
-        @Override
-        void close();
+    private StripeLocks.Held lock(long lba, long blocks) {
+        return locks.lock(granule(lba), granule(lba + blocks - 1));
     }
 
     private interface IoTask<T> {
