@@ -3,6 +3,8 @@ package io.cairn.store;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
+import io.cairn.store.replica.BlockVersion;
+import io.cairn.store.replica.VersionSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -16,19 +18,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One sub-unit replica on local disk: a sparse block file plus its {@link VersionMap}.
  *
  * <p>All I/O runs on the injected executor, never on the caller's thread. Every mutation takes
  * the stripe locks of the replication blocks it touches (in ascending stripe order), draws one
- * version id under them, writes data and then records the version: overlapping writes are
+ * version (epoch, id) under them, writes data and then records the version: overlapping writes are
  * serialized, so per replication block the recorded version always belongs to the data on disk,
  * and COMPARE AND WRITE (read, compare, write under the same locks) is atomic against every write.
+ * {@link #apply} (replica side) compares and records versions under the same locks, so
+ * apply-if-newer is atomic per replication block against local writes and other applies.
  *
  * <p>Provisioning: the replication block is also the deallocation granule. A deallocated granule
  * keeps stale bytes in the file (Java cannot punch holes) but reads as zeros, because reads
@@ -38,8 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Durability: a completed write without FUA is in the page cache (survives kill -9 of this
  * process); a FUA write or flush forces the block file, then the version map, before completing.
  */
-public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeable {
-    private static final int STRIPES = 64;
+public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Closeable {
     private static final int CHUNK_BYTES = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
@@ -50,7 +54,9 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
     private final int blockSize;
     private final long blockCount;
     private final int granuleBlocks;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final StripeLocks locks = new StripeLocks();
+    /** Highest epoch seen in a write or apply; plain BlockDevice writes are stamped with it. */
+    private final AtomicLong epoch = new AtomicLong();
 
     private FileSubUnit(FileChannel data, VersionMap map, VersionClock clock, Executor executor,
                         int blockSize, long blockCount) {
@@ -61,9 +67,7 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.granuleBlocks = map.replicationBlockBytes() / blockSize;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        epoch.set(map.maxVersion().epoch());
     }
 
     /**
@@ -143,8 +147,18 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         return granuleBlocks;
     }
 
-    /** Version id of the replication block holding {@code lba}; 0 if never written. */
-    public long versionAt(long lba) {
+    @Override
+    public int replicationBlockBytes() {
+        return map.replicationBlockBytes();
+    }
+
+    @Override
+    public int replicationBlocks() {
+        return map.entryCount();
+    }
+
+    /** Version of the replication block holding {@code lba}; {@link BlockVersion#NONE} if never written. */
+    public BlockVersion versionAt(long lba) {
         return map.version(granule(lba));
     }
 
@@ -157,6 +171,12 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
     /** Takes ownership of {@code data}; it is released when the write completes or fails. */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
+        return write(lba, data, fua, epoch.get());
+    }
+
+    /** Takes ownership of {@code data}; it is released when the write completes or fails. */
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua, long epoch) {
         return submit(() -> {
             try {
                 long blocks = blocksOf(data);
@@ -164,8 +184,8 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
                 if (blocks == 0) {
                     return null;
                 }
-                try (Held ignored = lock(lba, blocks)) {
-                    long version = clock.next();
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
+                    BlockVersion version = stamp(epoch);
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, data.nioBuffers());
                     map.record(granule(lba), granule(lba + blocks - 1), version, true);
@@ -191,6 +211,13 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
     /** Takes ownership of {@code block}; released when the command completes or fails. */
     @Override
     public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua) {
+        return writeSame(lba, blocks, block, unmap, fua, epoch.get());
+    }
+
+    /** Takes ownership of {@code block}; released when the command completes or fails. */
+    @Override
+    public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua,
+                                             long epoch) {
         return submit(() -> {
             try {
                 if (block.readableBytes() != blockSize) {
@@ -201,9 +228,9 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
                     return null;
                 }
                 if (unmap && isZero(block)) { // SBC-4 5.48: UNMAP=1 lets us deallocate a zero pattern
-                    deallocate(lba, blocks, fua);
+                    deallocate(lba, blocks, fua, epoch);
                 } else {
-                    writePattern(lba, blocks, block, fua);
+                    writePattern(lba, blocks, block, fua, epoch);
                 }
                 return null;
             } finally {
@@ -214,10 +241,15 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
 
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks) {
+        return unmap(lba, blocks, false, epoch.get());
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
         return submit(() -> {
             checkRange(lba, blocks);
             if (blocks > 0) {
-                deallocate(lba, blocks, false);
+                deallocate(lba, blocks, fua, epoch);
             }
             return null;
         });
@@ -226,6 +258,12 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
     /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
     @Override
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua) {
+        return compareAndWrite(lba, verify, write, fua, epoch.get());
+    }
+
+    /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
+    @Override
+    public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua, long epoch) {
         return submit(() -> {
             try {
                 long blocks = blocksOf(verify);
@@ -236,7 +274,7 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
                 if (blocks == 0) {
                     return -1L;
                 }
-                try (Held ignored = lock(lba, blocks)) {
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     ByteBuf current = readRange(lba, (int) blocks);
                     try {
                         long mismatch = firstMismatch(current, verify);
@@ -246,7 +284,7 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
                     } finally {
                         current.release();
                     }
-                    long version = clock.next();
+                    BlockVersion version = stamp(epoch);
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, write.nioBuffers());
                     map.record(granule(lba), granule(lba + blocks - 1), version, true);
@@ -278,6 +316,127 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
                 pos = end;
             }
             return extents;
+        });
+    }
+
+    /** Takes ownership of {@code data} (may be null: deallocate); released when the apply completes or fails. */
+    @Override
+    public CompletableFuture<Integer> apply(int first, int count, ByteBuf data, BlockVersion version, boolean fua) {
+        return submit(() -> {
+            try {
+                checkBlocks(first, count);
+                if (count == 0) {
+                    if (fua) {
+                        force();
+                    }
+                    return 0;
+                }
+                long lba = granuleStart(first);
+                long blocks = granuleEnd(first + count - 1) - lba;
+                if (data != null && data.readableBytes() != blocks * blockSize) {
+                    throw new IllegalArgumentException("replicated data has " + data.readableBytes()
+                            + " bytes for " + count + " replication blocks");
+                }
+                epoch.accumulateAndGet(version.epoch(), Math::max);
+                int applied = 0;
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
+                    for (int g = first; g < first + count; g++) {
+                        if (!version.newerThan(map.version(g))) {
+                            continue; // design.md "Write path" 4: apply only when newer
+                        }
+                        if (data != null) {
+                            int off = (int) ((granuleStart(g) - lba) * blockSize);
+                            int len = (int) ((granuleEnd(g) - granuleStart(g)) * blockSize);
+                            writeBuffers(granuleStart(g), new ByteBuffer[] {data.nioBuffer(data.readerIndex() + off, len)});
+                        }
+                        map.record(g, g, version, data != null);
+                        applied++;
+                    }
+                    if (fua) {
+                        force();
+                    }
+                }
+                return applied;
+            } finally {
+                if (data != null) {
+                    data.release();
+                }
+            }
+        }, data == null ? new Object[0] : new Object[] {data});
+    }
+
+    /** The runs' buffers belong to the caller. */
+    @Override
+    public CompletableFuture<List<BlockRun>> readBlocks(int first, int count) {
+        return submit(() -> {
+            checkBlocks(first, count);
+            List<BlockRun> runs = new ArrayList<>();
+            if (count == 0) {
+                return runs;
+            }
+            long lba = granuleStart(first);
+            long blocks = granuleEnd(first + count - 1) - lba;
+            try (StripeLocks.Held ignored = lock(lba, blocks)) {
+                ByteBuf all = readRange(lba, Math.toIntExact(blocks));
+                try {
+                    int start = first;
+                    for (int g = first + 1; g <= first + count; g++) {
+                        if (g == first + count || !map.version(g).equals(map.version(start))
+                                || map.mapped(g) != map.mapped(start)) {
+                            ByteBuf slice = null;
+                            if (map.mapped(start)) {
+                                int off = (int) ((granuleStart(start) - lba) * blockSize);
+                                int len = (int) ((granuleEnd(g - 1) - granuleStart(start)) * blockSize);
+                                slice = all.retainedSlice(off, len);
+                            }
+                            runs.add(new BlockRun(start, g - start, slice, map.version(start)));
+                            start = g;
+                        }
+                    }
+                    return runs;
+                } catch (RuntimeException e) {
+                    BlockRun.releaseAll(runs);
+                    throw e;
+                } finally {
+                    all.release();
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<VersionSnapshot> versions() {
+        return submit(map::snapshot);
+    }
+
+    @Override
+    public CompletableFuture<long[]> digests() {
+        return submit(() -> {
+            int n = map.entryCount();
+            long[] digests = new long[n];
+            int step = Math.max(1, CHUNK_BYTES / map.replicationBlockBytes());
+            for (int first = 0; first < n; first += step) {
+                int count = Math.min(step, n - first);
+                long lba = granuleStart(first);
+                long blocks = granuleEnd(first + count - 1) - lba;
+                try (StripeLocks.Held ignored = lock(lba, blocks)) {
+                    ByteBuf all = readRange(lba, Math.toIntExact(blocks));
+                    try {
+                        for (int g = first; g < first + count; g++) {
+                            if (map.mapped(g)) {
+                                int off = (int) ((granuleStart(g) - lba) * blockSize);
+                                int len = (int) ((granuleEnd(g) - granuleStart(g)) * blockSize);
+                                CRC32C crc = new CRC32C();
+                                crc.update(all.nioBuffer(off, len));
+                                digests[g] = crc.getValue();
+                            }
+                        }
+                    } finally {
+                        all.release();
+                    }
+                }
+            }
+            return digests;
         });
     }
 
@@ -330,15 +489,15 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         }
     }
 
-    private void writePattern(long lba, long blocks, ByteBuf block, boolean fua) throws IOException {
+    private void writePattern(long lba, long blocks, ByteBuf block, boolean fua, long epoch) throws IOException {
         int chunkBlocks = (int) Math.min(blocks, Math.max(1, CHUNK_BYTES / blockSize));
         ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(chunkBlocks * blockSize);
         try {
             for (int i = 0; i < chunkBlocks; i++) {
                 chunk.writeBytes(block, block.readerIndex(), blockSize);
             }
-            try (Held ignored = lock(lba, blocks)) {
-                long version = clock.next();
+            try (StripeLocks.Held ignored = lock(lba, blocks)) {
+                BlockVersion version = stamp(epoch);
                 zeroFillEdges(lba, blocks);
                 for (long off = 0; off < blocks; off += chunkBlocks) {
                     int n = (int) Math.min(chunkBlocks, blocks - off);
@@ -355,12 +514,12 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
     }
 
     /** Deallocates fully covered granules; zeroes the covered part of partly covered mapped ones. */
-    private void deallocate(long lba, long blocks, boolean fua) throws IOException {
+    private void deallocate(long lba, long blocks, boolean fua, long epoch) throws IOException {
         long end = lba + blocks;
         int g0 = granule(lba);
         int g1 = granule(end - 1);
-        try (Held ignored = lock(lba, blocks)) {
-            long version = clock.next();
+        try (StripeLocks.Held ignored = lock(lba, blocks)) {
+            BlockVersion version = stamp(epoch);
             int firstFull = lba == granuleStart(g0) ? g0 : g0 + 1;
             int lastFull = end == granuleEnd(g1) ? g1 : g1 - 1;
             if (firstFull <= lastFull) {
@@ -378,7 +537,7 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         }
     }
 
-    private void zeroPartial(int g, long from, long to, long version) throws IOException {
+    private void zeroPartial(int g, long from, long to, BlockVersion version) throws IOException {
         if (map.mapped(g)) { // an unmapped granule reads as zeros already
             writeZeros(from, to - from);
             map.record(g, g, version, true);
@@ -404,7 +563,7 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
      * hole in the sparse file and needs nothing.
      */
     private boolean holdsStaleBytes(int granule) {
-        return !map.mapped(granule) && map.version(granule) != 0;
+        return !map.mapped(granule) && !map.version(granule).equals(BlockVersion.NONE);
     }
 
     private void writeZeros(long lba, long blocks) throws IOException {
@@ -433,6 +592,15 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         return pos;
     }
 
+    /**
+     * A new version for a change under the caller's stripe locks: drawn under them, so the versions
+     * recorded for one replication block only grow.
+     */
+    private BlockVersion stamp(long requested) {
+        epoch.accumulateAndGet(requested, Math::max);
+        return new BlockVersion(requested, clock.next());
+    }
+
     private void force() throws IOException {
         data.force(false); // data before the map: the map must never claim data that was lost
         map.force();
@@ -457,6 +625,13 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
             throw new IllegalArgumentException("data is not a whole number of blocks: " + buf.readableBytes());
         }
         return buf.readableBytes() / blockSize;
+    }
+
+    private void checkBlocks(int first, int count) {
+        if (first < 0 || count < 0 || first > map.entryCount() || count > map.entryCount() - first) {
+            throw new IllegalArgumentException("replication blocks " + first + "+" + count + " outside "
+                    + map.entryCount());
+        }
     }
 
     private void checkRange(long lba, long blocks) {
@@ -484,35 +659,8 @@ public final class FileSubUnit implements BlockDevice, ThinProvisioning, Closeab
         return -1;
     }
 
-    /** Locks the stripes of every granule in the range, ascending, so two lockers never deadlock. */
-    private Held lock(long lba, long blocks) {
-        int g0 = granule(lba);
-        int g1 = granule(lba + blocks - 1);
-        boolean[] need = new boolean[STRIPES];
-        if (g1 - g0 + 1 >= STRIPES) {
-            java.util.Arrays.fill(need, true);
-        } else {
-            for (int g = g0; g <= g1; g++) {
-                need[g % STRIPES] = true;
-            }
-        }
-        List<ReentrantLock> held = new ArrayList<>();
-        for (int i = 0; i < STRIPES; i++) {
-            if (need[i]) {
-                stripes[i].lock();
-                held.add(stripes[i]);
-            }
-        }
-        return () -> {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
-            }
-        };
-    }
-
-    private interface Held extends AutoCloseable {
-        @Override
-        void close();
+    private StripeLocks.Held lock(long lba, long blocks) {
+        return locks.lock(granule(lba), granule(lba + blocks - 1));
     }
 
     private interface IoTask<T> {

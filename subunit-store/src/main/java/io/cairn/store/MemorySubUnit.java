@@ -3,6 +3,8 @@ package io.cairn.store;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
+import io.cairn.store.replica.BlockVersion;
+import io.cairn.store.replica.VersionSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
@@ -12,23 +14,35 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 
 /**
  * A sub-unit held in a heap array, for tests of everything above the block device. Same semantics
  * as {@link FileSubUnit}: deallocation in whole granules, zeros on read (LBPRZ), every operation
  * atomic (one monitor), buffer ownership as {@link BlockDevice} documents. Nothing is durable.
+ * Versions as {@link SubUnitReplica} documents, the granule being the replication block; ids come
+ * from the given supplier (a local counter by default).
  * Operations run on the given executor ({@code Runnable::run} completes them on the caller).
  */
-public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
+public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     private final int blockSize;
     private final long blockCount;
     private final int granuleBlocks;
     private final Executor executor;
     private final byte[] data;
     private final boolean[] mapped;
+    private final BlockVersion[] versions;
+    private final LongSupplier ids;
+    private long epoch;
 
     public MemorySubUnit(long blockCount, int blockSize, int granuleBlocks, Executor executor) {
+        this(blockCount, blockSize, granuleBlocks, executor, new AtomicLong()::incrementAndGet);
+    }
+
+    public MemorySubUnit(long blockCount, int blockSize, int granuleBlocks, Executor executor, LongSupplier ids) {
         if (granuleBlocks < 1 || blockCount < 1) {
             throw new IllegalArgumentException("granule and block count must be positive");
         }
@@ -38,6 +52,9 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
         this.executor = executor;
         this.data = new byte[Math.toIntExact(blockCount * blockSize)];
         this.mapped = new boolean[Math.toIntExact((blockCount + granuleBlocks - 1) / granuleBlocks)];
+        this.versions = new BlockVersion[mapped.length];
+        Arrays.fill(versions, BlockVersion.NONE);
+        this.ids = ids;
     }
 
     /** A device whose operations complete on the caller's thread, with 1-block granules. */
@@ -74,12 +91,18 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
     /** Takes ownership of {@code buf}; released when the write completes or fails. */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf buf, boolean fua) {
+        return write(lba, buf, fua, -1);
+    }
+
+    /** Takes ownership of {@code buf}; released when the write completes or fails. */
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf buf, boolean fua, long epoch) {
         return submit(() -> {
             try {
                 synchronized (this) {
                     long blocks = blocksOf(buf);
                     check(lba, blocks);
-                    put(lba, buf);
+                    put(lba, buf, stamp(epoch));
                 }
                 return null;
             } finally {
@@ -96,6 +119,13 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
     /** Takes ownership of {@code block}; released when the command completes or fails. */
     @Override
     public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua) {
+        return writeSame(lba, blocks, block, unmap, fua, -1);
+    }
+
+    /** Takes ownership of {@code block}; released when the command completes or fails. */
+    @Override
+    public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua,
+                                             long epoch) {
         return submit(() -> {
             try {
                 if (block.readableBytes() != blockSize) {
@@ -103,11 +133,12 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
                 }
                 synchronized (this) {
                     check(lba, blocks);
+                    BlockVersion v = stamp(epoch);
                     if (unmap && isZero(block)) { // SBC-4 5.48
-                        deallocate(lba, blocks);
+                        deallocate(lba, blocks, v);
                     } else {
                         for (long b = lba; b < lba + blocks; b++) {
-                            put(b, block);
+                            put(b, block, v);
                         }
                     }
                 }
@@ -120,10 +151,15 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
 
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks) {
+        return unmap(lba, blocks, false, -1);
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
         return submit(() -> {
             synchronized (this) {
                 check(lba, blocks);
-                deallocate(lba, blocks);
+                deallocate(lba, blocks, stamp(epoch));
             }
             return null;
         });
@@ -132,6 +168,12 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
     /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
     @Override
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua) {
+        return compareAndWrite(lba, verify, write, fua, -1);
+    }
+
+    /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
+    @Override
+    public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua, long epoch) {
         return submit(() -> {
             try {
                 if (verify.readableBytes() != write.readableBytes()) {
@@ -146,7 +188,7 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
                             return (long) i; // SBC-4 5.3: MISCOMPARE, nothing written
                         }
                     }
-                    put(lba, write);
+                    put(lba, write, stamp(epoch));
                     return -1L;
                 }
             } finally {
@@ -177,24 +219,148 @@ public final class MemorySubUnit implements BlockDevice, ThinProvisioning {
         });
     }
 
-    private void put(long lba, ByteBuf src) {
+    @Override
+    public int replicationBlockBytes() {
+        return granuleBlocks * blockSize;
+    }
+
+    @Override
+    public int replicationBlocks() {
+        return mapped.length;
+    }
+
+    /** Takes ownership of {@code src} (null: deallocate); released when the apply completes or fails. */
+    @Override
+    public CompletableFuture<Integer> apply(int first, int count, ByteBuf src, BlockVersion version, boolean fua) {
+        return submit(() -> {
+            try {
+                synchronized (this) {
+                    checkBlocks(first, count);
+                    if (count == 0) {
+                        return 0;
+                    }
+                    long lba = (long) first * granuleBlocks;
+                    long end = granuleEnd(first + count - 1);
+                    if (src != null && src.readableBytes() != (end - lba) * blockSize) {
+                        throw new IllegalArgumentException("replicated data does not fill the blocks");
+                    }
+                    epoch = Math.max(epoch, version.epoch());
+                    int applied = 0;
+                    for (int g = first; g < first + count; g++) {
+                        if (!version.newerThan(versions[g])) {
+                            continue; // design.md "Write path" 4: apply only when newer
+                        }
+                        long start = (long) g * granuleBlocks;
+                        int len = (int) ((granuleEnd(g) - start) * blockSize);
+                        if (src != null) {
+                            src.getBytes(src.readerIndex() + (int) ((start - lba) * blockSize), data, off(start), len);
+                        } else {
+                            Arrays.fill(data, off(start), off(start) + len, (byte) 0);
+                        }
+                        mapped[g] = src != null;
+                        versions[g] = version;
+                        applied++;
+                    }
+                    return applied;
+                }
+            } finally {
+                if (src != null) {
+                    src.release();
+                }
+            }
+        }, src == null ? new Object[0] : new Object[] {src});
+    }
+
+    /** The runs' buffers belong to the caller. */
+    @Override
+    public CompletableFuture<List<BlockRun>> readBlocks(int first, int count) {
+        return submit(() -> {
+            synchronized (this) {
+                checkBlocks(first, count);
+                List<BlockRun> runs = new ArrayList<>();
+                int start = first;
+                for (int g = first + 1; g <= first + count && count > 0; g++) {
+                    if (g == first + count || !versions[g].equals(versions[start]) || mapped[g] != mapped[start]) {
+                        long lba = (long) start * granuleBlocks;
+                        ByteBuf copy = mapped[start] ? Unpooled.copiedBuffer(data, off(lba),
+                                (int) ((granuleEnd(g - 1) - lba) * blockSize)) : null;
+                        runs.add(new BlockRun(start, g - start, copy, versions[start]));
+                        start = g;
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<VersionSnapshot> versions() {
+        return submit(() -> {
+            synchronized (this) {
+                int n = versions.length;
+                long[] epochs = new long[n];
+                long[] idArray = new long[n];
+                for (int i = 0; i < n; i++) {
+                    epochs[i] = versions[i].epoch();
+                    idArray[i] = versions[i].id();
+                }
+                return new VersionSnapshot(replicationBlockBytes(), epochs, idArray, mapped.clone());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<long[]> digests() {
+        return submit(() -> {
+            synchronized (this) {
+                long[] digests = new long[mapped.length];
+                for (int g = 0; g < mapped.length; g++) {
+                    if (mapped[g]) {
+                        long start = (long) g * granuleBlocks;
+                        CRC32C crc = new CRC32C();
+                        crc.update(data, off(start), (int) ((granuleEnd(g) - start) * blockSize));
+                        digests[g] = crc.getValue();
+                    }
+                }
+                return digests;
+            }
+        });
+    }
+
+    /** A version for a change made under the monitor; -1 means the highest epoch seen. */
+    private BlockVersion stamp(long requested) {
+        epoch = Math.max(epoch, requested);
+        return new BlockVersion(requested < 0 ? epoch : requested, ids.getAsLong());
+    }
+
+    private void put(long lba, ByteBuf src, BlockVersion v) {
         int n = src.readableBytes();
         src.getBytes(src.readerIndex(), data, off(lba), n);
         if (n > 0) {
             long last = lba + n / blockSize - 1;
             for (int g = granule(lba); g <= granule(last); g++) {
                 mapped[g] = true;
+                versions[g] = v;
             }
         }
     }
 
-    private void deallocate(long lba, long blocks) {
+    private void checkBlocks(int first, int count) {
+        if (first < 0 || count < 0 || first > mapped.length || count > mapped.length - first) {
+            throw new IllegalArgumentException("replication blocks " + first + "+" + count + " out of range");
+        }
+    }
+
+    private void deallocate(long lba, long blocks, BlockVersion v) {
         Arrays.fill(data, off(lba), off(lba + blocks), (byte) 0); // LBPRZ: zeros from now on
         for (long pos = lba, end = lba + blocks; pos < end; ) {
             int g = granule(pos);
             long next = Math.min(end, granuleEnd(g));
             if (pos == (long) g * granuleBlocks && next == granuleEnd(g)) {
                 mapped[g] = false;
+                versions[g] = v;
+            } else if (mapped[g]) {
+                versions[g] = v; // zeroed part of a mapped granule: a change to ship
             }
             pos = next;
         }

@@ -1,106 +1,162 @@
 package io.cairn.store;
 
+import io.cairn.store.replica.BlockVersion;
+import io.cairn.store.replica.VersionSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
- * Per sub-unit map from replication block (a fixed number of bytes of the block file, 64 KiB by
- * default) to the version id of its last update, plus whether the block is mapped (provisioned).
- * A resync compares these entries to copy only what changed; GET LBA STATUS reads the mapped bits.
+ * Per sub-unit map from replication block (a fixed number of bytes of the block file; 64 KiB by
+ * default, 4 KiB for cluster stores) to the {@link BlockVersion} of its last update, plus whether
+ * the block is mapped (provisioned). A resync compares these entries to copy only what changed;
+ * GET LBA STATUS reads the mapped bits.
  *
- * <p>On-disk format (big-endian), file {@code <index>.versions} next to the block file:
+ * <p>On-disk format 2 (big-endian), file {@code <index>.versions} next to the block file:
  * <pre>
- *   0  magic "CAIRNVM1" (8 bytes)
- *   8  format version (int, currently 1)
+ *   0  magic "CAIRNVM1" (8 bytes; the magic names the file kind, the next field its format)
+ *   8  format version (int, 2)
  *  12  replication block size in bytes (int)
  *  16  entry count n (long)
  *  24  reserved (8 bytes, zero)
- *  32  n entries of 8 bytes: version id of the last update; 0 = never written
- *  32+8n  ceil(n/8) bytes: mapped bitmap, bit (i % 8) of byte (i / 8) set = entry i mapped
+ *  32  n entries of 16 bytes: epoch (long), version id (long); 0/0 = never written
+ *  32+16n  ceil(n/8) bytes: mapped bitmap, bit (i % 8) of byte (i / 8) set = entry i mapped
  * </pre>
+ * Format 1 (single-node releases) is the same with 8-byte entries holding only the version id. It
+ * is read as epoch 0 and upgraded to format 2 when opened: the new file is written beside it,
+ * forced, then renamed over it, so a crash leaves either the complete old or the complete new file.
  * A deallocated block keeps the version of the unmap that deallocated it, so a resync sees the
- * unmap as a change. Size: 8 bytes + 1 bit per replication block, i.e. 130 KiB of file and heap
- * per GiB of sub-unit at 64 KiB replication blocks.
+ * unmap as a change.
  *
- * <p>Durability: {@link #record} writes into the page cache (survives a crash of the process);
- * {@link #force} makes every recorded entry durable. Callers write data before recording its
- * version, so after a process crash the map never claims a version whose data is missing.
+ * <p>Memory: the file is memory-mapped (in segments of at most 1 GiB, since one mapping is limited
+ * to 2 GiB), so the Java heap does not grow with capacity; the entries live in the page cache.
+ * Size per GiB of sub-unit: 4 MiB + 32 KiB at 4 KiB replication blocks, 256 KiB + 2 KiB at 64 KiB.
+ *
+ * <p>Durability: {@link #record} writes into the mapping, i.e. the page cache (survives a crash of
+ * the process); {@link #force} makes every recorded entry durable. Callers write data before
+ * recording its version, so after a crash the map never claims a version whose data is missing.
+ * An entry is two aligned longs in one page: it never straddles a segment.
  */
 public final class VersionMap implements Closeable {
     static final byte[] MAGIC = {'C', 'A', 'I', 'R', 'N', 'V', 'M', '1'};
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     static final int HEADER_BYTES = 32;
+    static final int ENTRY_BYTES = 16;
+    static final int FORMAT_1_ENTRY_BYTES = 8;
+    static final long SEGMENT_BYTES = 1L << 30;
     public static final int DEFAULT_REPLICATION_BLOCK_BYTES = 64 * 1024;
 
     private final FileChannel file;
     private final int replicationBlockBytes;
-    private final long[] versions;
-    private final byte[] mapped;
+    private final int entries;
+    private final MappedByteBuffer[] segments;
 
-    private VersionMap(FileChannel file, int replicationBlockBytes, long[] versions, byte[] mapped) {
+    private VersionMap(FileChannel file, int replicationBlockBytes, int entries) throws IOException {
         this.file = file;
         this.replicationBlockBytes = replicationBlockBytes;
-        this.versions = versions;
-        this.mapped = mapped;
+        this.entries = entries;
+        long size = fileBytes(entries, ENTRY_BYTES);
+        int count = (int) ((size + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
+        this.segments = new MappedByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            long start = i * SEGMENT_BYTES;
+            segments[i] = file.map(FileChannel.MapMode.READ_WRITE, start, Math.min(SEGMENT_BYTES, size - start));
+        }
     }
 
-    /** Creates a new map of {@code entries} unwritten entries; fails if the file exists. */
+    /** Creates a new format-2 map of {@code entries} unwritten entries; fails if the file exists. */
     public static VersionMap create(Path path, long entries, int replicationBlockBytes) throws IOException {
-        if (entries < 0 || entries > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("entry count out of range: " + entries);
-        }
+        checkCount(entries);
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            int n = (int) entries;
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(FORMAT_VERSION)
-                    .putInt(replicationBlockBytes).putLong(n).putLong(0).flip();
-            writeFully(ch, header, 0);
-            ByteBuffer end = ByteBuffer.allocate(1);
-            long size = HEADER_BYTES + 8L * n + bitmapBytes(n);
-            if (size > HEADER_BYTES) {
-                writeFully(ch, end, size - 1);
-            }
-            ch.force(true);
-            return new VersionMap(ch, replicationBlockBytes, new long[n], new byte[bitmapBytes(n)]);
+            writeEmpty(ch, (int) entries, replicationBlockBytes);
+            return new VersionMap(ch, replicationBlockBytes, (int) entries);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    /** Opens an existing map and loads it into memory. */
+    /** Opens an existing map (format 1 is upgraded to format 2 first) and maps it. */
     public static VersionMap open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             ByteBuffer header = readFully(ch, 0, HEADER_BYTES);
             byte[] magic = new byte[MAGIC.length];
             header.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException("not a version map: " + path);
             }
             int format = header.getInt();
-            if (format != FORMAT_VERSION) {
-                throw new IOException("unsupported version map format " + format + ": " + path);
-            }
             int blockBytes = header.getInt();
             long n = header.getLong();
-            if (n < 0 || n > Integer.MAX_VALUE - 8 || ch.size() < HEADER_BYTES + 8 * n + bitmapBytes((int) n)) {
+            int entryBytes = switch (format) {
+                case 1 -> FORMAT_1_ENTRY_BYTES;
+                case 2 -> ENTRY_BYTES;
+                default -> throw new IOException("unsupported version map format " + format + ": " + path);
+            };
+            if (n < 0 || n > Integer.MAX_VALUE - 8 || ch.size() < fileBytes((int) n, entryBytes)) {
                 throw new IOException("truncated version map: " + path);
             }
-            long[] versions = new long[(int) n];
-            readFully(ch, HEADER_BYTES, 8 * (int) n).asLongBuffer().get(versions);
-            byte[] mapped = new byte[bitmapBytes((int) n)];
-            readFully(ch, HEADER_BYTES + 8 * n, mapped.length).get(mapped);
-            return new VersionMap(ch, blockBytes, versions, mapped);
+            if (format == 1) {
+                ch.close();
+                upgradeFormat1(path, blockBytes, (int) n);
+                ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            return new VersionMap(ch, blockBytes, (int) n);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+    }
+
+    /** Rewrites a format-1 file as format 2 (epoch 0) beside it, forces it, then renames it over. */
+    private static void upgradeFormat1(Path path, int blockBytes, int n) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".upgrade");
+        Files.deleteIfExists(tmp);
+        try (FileChannel old = FileChannel.open(path, StandardOpenOption.READ);
+             FileChannel neu = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                     StandardOpenOption.WRITE)) {
+            writeEmpty(neu, n, blockBytes);
+            int batch = 64 * 1024;
+            for (int i = 0; i < n; i += batch) {
+                int k = Math.min(batch, n - i);
+                ByteBuffer ids = readFully(old, HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * i, 8 * k);
+                ByteBuffer out = ByteBuffer.allocate(ENTRY_BYTES * k);
+                for (int j = 0; j < k; j++) {
+                    out.putLong(0).putLong(ids.getLong());
+                }
+                writeFully(neu, out.flip(), HEADER_BYTES + (long) ENTRY_BYTES * i);
+            }
+            ByteBuffer bitmap = readFully(old, HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * n, bitmapBytes(n));
+            writeFully(neu, bitmap, HEADER_BYTES + (long) ENTRY_BYTES * n);
+            neu.force(true);
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(path.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename itself must be durable
+        } catch (IOException ignored) {
+            // some file systems cannot open directories; the rename is still atomic
+        }
+    }
+
+    private static void writeEmpty(FileChannel ch, int n, int replicationBlockBytes) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(FORMAT_VERSION)
+                .putInt(replicationBlockBytes).putLong(n).putLong(0).flip();
+        writeFully(ch, header, 0);
+        long size = fileBytes(n, ENTRY_BYTES);
+        if (size > HEADER_BYTES) {
+            writeFully(ch, ByteBuffer.allocate(1), size - 1); // sparse: entries read as zero
+        }
+        ch.force(true);
     }
 
     public int replicationBlockBytes() {
@@ -108,57 +164,121 @@ public final class VersionMap implements Closeable {
     }
 
     public int entryCount() {
-        return versions.length;
+        return entries;
     }
 
-    public synchronized long version(int entry) {
-        return versions[entry];
+    public synchronized BlockVersion version(int entry) {
+        long pos = entryPosition(entry);
+        long epoch = getLong(pos);
+        long id = getLong(pos + 8);
+        return epoch == 0 && id == 0 ? BlockVersion.NONE : new BlockVersion(epoch, id);
     }
 
     public synchronized boolean mapped(int entry) {
-        return (mapped[entry >>> 3] & (1 << (entry & 7))) != 0;
+        checkEntry(entry);
+        return (getByte(bitmapPosition(entry)) & (1 << (entry & 7))) != 0;
     }
 
-    /** Largest version id recorded (0 if none): a resync's starting point, a clock's sanity check. */
-    public synchronized long maxVersion() {
-        long max = 0;
-        for (long v : versions) {
-            max = Math.max(max, v);
+    /** Largest version recorded ({@link BlockVersion#NONE} if none); scans the mapping, not the heap. */
+    public synchronized BlockVersion maxVersion() {
+        BlockVersion max = BlockVersion.NONE;
+        for (int i = 0; i < entries; i++) {
+            BlockVersion v = version(i);
+            if (v.newerThan(max)) {
+                max = v;
+            }
         }
         return max;
     }
 
     /**
-     * Records {@code version} and the mapped state for entries {@code first..last} (inclusive),
-     * in memory and in the file's page cache. Synchronized: bitmap bytes are shared by entries.
+     * Records {@code version} and the mapped state for entries {@code first..last} (inclusive)
+     * in the mapping. Synchronized: bitmap bytes are shared by neighbouring entries.
      */
-    public synchronized void record(int first, int last, long version, boolean isMapped) throws IOException {
-        int count = last - first + 1;
-        ByteBuffer entries = ByteBuffer.allocate(8 * count);
+    public synchronized void record(int first, int last, BlockVersion version, boolean isMapped) {
+        checkEntry(first);
+        checkEntry(last);
         for (int i = first; i <= last; i++) {
-            versions[i] = version;
-            entries.putLong(version);
-            if (isMapped) {
-                mapped[i >>> 3] |= (byte) (1 << (i & 7));
-            } else {
-                mapped[i >>> 3] &= (byte) ~(1 << (i & 7));
-            }
+            long pos = entryPosition(i);
+            putLong(pos, version.epoch());
+            putLong(pos + 8, version.id());
+            long bit = bitmapPosition(i);
+            byte b = getByte(bit);
+            putByte(bit, (byte) (isMapped ? b | (1 << (i & 7)) : b & ~(1 << (i & 7))));
         }
-        writeFully(file, entries.flip(), HEADER_BYTES + 8L * first);
-        int firstByte = first >>> 3;
-        int lastByte = last >>> 3;
-        writeFully(file, ByteBuffer.wrap(mapped, firstByte, lastByte - firstByte + 1),
-                HEADER_BYTES + 8L * versions.length + firstByte);
+    }
+
+    /** A copy of every entry, for resync and verification (heap-sized: transient, per request). */
+    public synchronized VersionSnapshot snapshot() {
+        return snapshot(0, entries);
+    }
+
+    /** A copy of entries {@code first..first+count-1}, re-indexed from 0. */
+    public synchronized VersionSnapshot snapshot(int first, int count) {
+        long[] epochs = new long[count];
+        long[] ids = new long[count];
+        boolean[] bits = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            BlockVersion v = version(first + i);
+            epochs[i] = v.epoch();
+            ids[i] = v.id();
+            bits[i] = mapped(first + i);
+        }
+        return new VersionSnapshot(replicationBlockBytes, epochs, ids, bits);
     }
 
     /** Makes every recorded entry durable. */
-    public void force() throws IOException {
-        file.force(false);
+    public void force() {
+        for (MappedByteBuffer s : segments) {
+            s.force();
+        }
     }
 
+    /** Closes the file; the mapping is released by the garbage collector (Java cannot unmap). */
     @Override
     public void close() throws IOException {
         file.close();
+    }
+
+    private long entryPosition(int entry) {
+        checkEntry(entry);
+        return HEADER_BYTES + (long) ENTRY_BYTES * entry;
+    }
+
+    private long bitmapPosition(int entry) {
+        return HEADER_BYTES + (long) ENTRY_BYTES * entries + (entry >>> 3);
+    }
+
+    private void checkEntry(int entry) {
+        if (entry < 0 || entry >= entries) {
+            throw new IndexOutOfBoundsException("entry " + entry + " of " + entries);
+        }
+    }
+
+    private long getLong(long pos) {
+        return segments[(int) (pos / SEGMENT_BYTES)].getLong((int) (pos % SEGMENT_BYTES));
+    }
+
+    private void putLong(long pos, long value) {
+        segments[(int) (pos / SEGMENT_BYTES)].putLong((int) (pos % SEGMENT_BYTES), value);
+    }
+
+    private byte getByte(long pos) {
+        return segments[(int) (pos / SEGMENT_BYTES)].get((int) (pos % SEGMENT_BYTES));
+    }
+
+    private void putByte(long pos, byte value) {
+        segments[(int) (pos / SEGMENT_BYTES)].put((int) (pos % SEGMENT_BYTES), value);
+    }
+
+    private static void checkCount(long entries) {
+        if (entries < 0 || entries > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("entry count out of range: " + entries);
+        }
+    }
+
+    private static long fileBytes(int n, int entryBytes) {
+        return HEADER_BYTES + (long) entryBytes * n + bitmapBytes(n);
     }
 
     private static int bitmapBytes(int n) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.LbaExtent;
+import io.cairn.store.replica.BlockVersion;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileSubUnitTest extends BlockDeviceContract {
+class FileSubUnitTest extends SubUnitReplicaContract {
     @TempDir
     Path dir;
     private final List<AutoCloseableIo> toClose = new ArrayList<>();
@@ -57,8 +58,8 @@ class FileSubUnitTest extends BlockDeviceContract {
         }
         Path lun = dir.resolve("data/subunits/lun");
         assertEquals((1L << 16) * BS, Files.size(lun.resolve("0.blocks")));
-        // 16384 granules: 32-byte header, 8 bytes per entry, one bit per entry
-        assertEquals(32 + 8 * 16384 + 16384 / 8, Files.size(lun.resolve("0.versions")));
+        // 16384 granules: 32-byte header, 16 bytes per entry (format 2), one bit per entry
+        assertEquals(32 + 16 * 16384 + 16384 / 8, Files.size(lun.resolve("0.versions")));
     }
 
     @Test
@@ -68,34 +69,36 @@ class FileSubUnitTest extends BlockDeviceContract {
         long v0;
         long v1;
         long v2;
+        BlockVersion unmapped;
         try (SubUnitStore store = store()) {
             FileSubUnit unit = store.open("lun-a", 3, 64, BS);
-            assertEquals(0, unit.versionAt(0));
+            assertEquals(BlockVersion.NONE, unit.versionAt(0));
             get(unit.write(0, in(a), false));
-            v0 = unit.versionAt(0);
+            v0 = unit.versionAt(0).id();
             get(unit.write(4, in(b), false));
-            v1 = unit.versionAt(4);
+            v1 = unit.versionAt(4).id();
             get(unit.write(1, in(b), false));
-            v2 = unit.versionAt(1);
+            v2 = unit.versionAt(1).id();
             assertTrue(v0 > 0 && v1 > v0 && v2 > v1, "versions must increase: " + v0 + " " + v1 + " " + v2);
             assertEquals(7, VersionClock.nodeOf(v2));
-            assertEquals(v1, unit.versionAt(7));
-            assertEquals(0, unit.versionAt(8));
+            assertEquals(v1, unit.versionAt(7).id());
+            assertEquals(BlockVersion.NONE, unit.versionAt(8));
             get(unit.unmap(8, 4));
-            assertTrue(unit.versionAt(8) > v2, "deallocation is a versioned change");
+            unmapped = unit.versionAt(8);
+            assertTrue(unmapped.id() > v2, "deallocation is a versioned change");
             assertSame(unit, store.open("lun-a", 3, 64, BS));
         }
         try (SubUnitStore store = store()) {
             FileSubUnit unit = store.open("lun-a", 3, 64, BS);
-            assertEquals(v2, unit.versionAt(0));
-            assertEquals(v1, unit.versionAt(4));
+            assertEquals(v2, unit.versionAt(0).id());
+            assertEquals(v1, unit.versionAt(4).id());
             byte[] expected = a.clone();
             System.arraycopy(b, 0, expected, BS, BS);
             assertArrayEquals(expected, read(unit, 0, 2));
             assertArrayEquals(b, read(unit, 4, 1));
             assertEquals(List.of(new LbaExtent(0, 8, true), new LbaExtent(8, 56, false)), get(unit.lbaStatus(0, 10)));
             get(unit.write(20, in(b), true));
-            assertTrue(unit.versionAt(20) > unit.versionAt(8), "clock continues after reopen");
+            assertTrue(unit.versionAt(20).newerThan(unmapped), "clock continues after reopen");
         }
     }
 

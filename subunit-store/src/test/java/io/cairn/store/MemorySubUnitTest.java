@@ -2,7 +2,7 @@ package io.cairn.store;
 
 import io.cairn.block.BlockDevice;
 
-class MemorySubUnitTest extends BlockDeviceContract {
+class MemorySubUnitTest extends SubUnitReplicaContract {
     @Override
     protected BlockDevice newDevice(long blockCount) {
         return new MemorySubUnit(blockCount, BS, GRANULE, executor);

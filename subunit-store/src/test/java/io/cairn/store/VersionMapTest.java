@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.store.replica.BlockVersion;
+import io.cairn.store.replica.VersionSnapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -21,46 +23,100 @@ class VersionMapTest {
     @Test
     void recordsSurviveReopen() throws IOException {
         Path file = dir.resolve("0.versions");
+        BlockVersion v9 = new BlockVersion(3, 0x0001_0000_0000_0009L);
+        BlockVersion v10 = new BlockVersion(3, 0x0001_0000_0000_000AL);
         try (VersionMap map = VersionMap.create(file, 20, 65536)) {
-            map.record(3, 5, 0x0001_0000_0000_0009L, true);
-            map.record(4, 4, 0x0001_0000_0000_000AL, false);
+            map.record(3, 5, v9, true);
+            map.record(4, 4, v10, false);
             map.force();
         }
         try (VersionMap map = VersionMap.open(file)) {
             assertEquals(20, map.entryCount());
             assertEquals(65536, map.replicationBlockBytes());
-            assertEquals(0, map.version(2));
-            assertEquals(9, VersionClock.counterOf(map.version(3)));
-            assertEquals(10, VersionClock.counterOf(map.version(4)));
+            assertEquals(BlockVersion.NONE, map.version(2));
+            assertEquals(v9, map.version(3));
+            assertEquals(v10, map.version(4));
             assertTrue(map.mapped(3));
             assertFalse(map.mapped(4));
             assertTrue(map.mapped(5));
             assertFalse(map.mapped(6));
-            assertEquals(0x0001_0000_0000_000AL, map.maxVersion());
+            assertEquals(v10, map.maxVersion());
+            VersionSnapshot s = map.snapshot();
+            assertEquals(20, s.blocks());
+            assertEquals(v9, s.version(5));
+            assertArrayEquals(new boolean[] {true, false, true}, Arrays.copyOfRange(s.mapped(), 3, 6));
         }
     }
 
-    /** Pins format version 1 byte for byte: a later format must still read these files. */
     @Test
-    void formatVersionOneIsPinned() throws IOException {
+    void laterEpochIsNewerWhateverTheId() throws IOException {
+        try (VersionMap map = VersionMap.create(dir.resolve("e.versions"), 4, 4096)) {
+            map.record(0, 0, new BlockVersion(1, 0x0002_0000_0000_0100L), true);
+            map.record(1, 1, new BlockVersion(2, 0x0001_0000_0000_0001L), true);
+            assertEquals(new BlockVersion(2, 0x0001_0000_0000_0001L), map.maxVersion());
+        }
+    }
+
+    /** Pins format version 2 byte for byte: a later format must still read these files. */
+    @Test
+    void formatVersionTwoIsPinned() throws IOException {
         Path file = dir.resolve("1.versions");
         try (VersionMap map = VersionMap.create(file, 10, 4096)) {
-            map.record(9, 9, 0x0102030405060708L, true);
+            map.record(9, 9, new BlockVersion(0x1112131415161718L, 0x0102030405060708L), true);
+            map.force();
         }
         byte[] bytes = Files.readAllBytes(file);
-        assertEquals(32 + 80 + 2, bytes.length);
+        assertEquals(32 + 160 + 2, bytes.length);
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[8];
         b.get(magic);
         assertArrayEquals("CAIRNVM1".getBytes(), magic);
-        assertEquals(1, b.getInt());
+        assertEquals(2, b.getInt());
         assertEquals(4096, b.getInt());
         assertEquals(10, b.getLong());
         assertEquals(0, b.getLong());
-        assertEquals(0x0102030405060708L, b.getLong(32 + 72));
-        assertEquals(0, bytes[32 + 80]);
-        assertEquals(0b10, bytes[32 + 81]);
-        assertTrue(Arrays.equals(new byte[72], Arrays.copyOfRange(bytes, 32, 104)));
+        assertEquals(0x1112131415161718L, b.getLong(32 + 144));
+        assertEquals(0x0102030405060708L, b.getLong(32 + 152));
+        assertEquals(0, bytes[32 + 160]);
+        assertEquals(0b10, bytes[32 + 161]);
+        assertTrue(Arrays.equals(new byte[144], Arrays.copyOfRange(bytes, 32, 176)));
+    }
+
+    /**
+     * Pins format version 1 (single-node releases): a hand-built file is read with epoch 0, keeps
+     * its mapped bits, and is upgraded in place to format 2.
+     */
+    @Test
+    void formatVersionOneIsReadAsEpochZeroAndUpgraded() throws IOException {
+        Path file = dir.resolve("old.versions");
+        ByteBuffer b = ByteBuffer.allocate(32 + 8 * 10 + 2);
+        b.put("CAIRNVM1".getBytes()).putInt(1).putInt(4096).putLong(10).putLong(0);
+        b.putLong(32 + 8 * 2, 0x0007_0000_0000_0005L);
+        b.putLong(32 + 8 * 9, 0x0007_0000_0000_0009L);
+        b.put(32 + 80, (byte) 0b0000_0100);
+        b.put(32 + 81, (byte) 0b10);
+        Files.write(file, b.array());
+        try (VersionMap map = VersionMap.open(file)) {
+            assertEquals(10, map.entryCount());
+            assertEquals(4096, map.replicationBlockBytes());
+            assertEquals(new BlockVersion(0, 0x0007_0000_0000_0005L), map.version(2));
+            assertEquals(new BlockVersion(0, 0x0007_0000_0000_0009L), map.version(9));
+            assertEquals(BlockVersion.NONE, map.version(3));
+            assertTrue(map.mapped(2));
+            assertTrue(map.mapped(9));
+            assertFalse(map.mapped(3));
+            map.record(3, 3, new BlockVersion(1, 1), true);
+            map.force();
+        }
+        byte[] upgraded = Files.readAllBytes(file);
+        assertEquals(32 + 160 + 2, upgraded.length);
+        assertEquals(2, ByteBuffer.wrap(upgraded).getInt(8));
+        assertFalse(Files.exists(dir.resolve("old.versions.upgrade")));
+        try (VersionMap map = VersionMap.open(file)) {
+            assertEquals(new BlockVersion(0, 0x0007_0000_0000_0009L), map.version(9));
+            assertEquals(new BlockVersion(1, 1), map.version(3));
+            assertTrue(map.mapped(2));
+        }
     }
 
     @Test
@@ -68,7 +124,7 @@ class VersionMapTest {
         Path file = dir.resolve("2.versions");
         VersionMap.create(file, 1, 4096).close();
         byte[] bytes = Files.readAllBytes(file);
-        bytes[11] = 2;
+        bytes[11] = 3;
         Files.write(file, bytes);
         assertThrows(IOException.class, () -> VersionMap.open(file));
     }

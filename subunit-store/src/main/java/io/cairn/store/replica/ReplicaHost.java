@@ -1,0 +1,292 @@
+package io.cairn.store.replica;
+
+import io.cairn.block.BlockDeviceException;
+import io.cairn.block.LbaExtent;
+import io.cairn.store.FileSubUnit;
+import io.cairn.store.SubUnitReplica;
+import io.cairn.store.SubUnitStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One store node serving its sub-unit replicas (design.md "Write path", "Consistency invariants",
+ * "Failure handling").
+ *
+ * <p>Epoch fencing, checked on every request before anything is touched: the node's known epoch
+ * of a sub-unit is the larger of the placement's and the highest any request carried; an older
+ * request is refused with STALE_EPOCH. Gateway requests are served only by the placement's primary
+ * at exactly its epoch (else NOT_PRIMARY); a sub-unit whose placement does not list this node is
+ * NOT_HOSTED. Peer requests (replicate, versions) need only a current epoch: a new primary's
+ * epoch may reach a replica before its placement view catches up, and from then on the old
+ * primary is refused.
+ *
+ * <p>Writes go through {@link ReplicatedWrite}; {@link #catchUp} starts a {@link Resync} for every
+ * assigned replica that is not in sync (the wiring calls it when the placement changes).
+ *
+ * <p>Buffer ownership as in {@link ReplicaService}: every method taking a buffer releases it,
+ * also when it refuses the request.
+ */
+public final class ReplicaHost implements ReplicaService {
+    private final int node;
+    private final SubUnitStore store;
+    private final SubUnitGeometry geometry;
+    private final PlacementView view;
+    private final Peers peers;
+    private final Duration replicaTimeout;
+    private final Consumer<ResyncReport> resyncListener;
+    private final ConcurrentHashMap<SubUnitId, AtomicLong> seenEpochs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ResyncReport>> resyncs = new ConcurrentHashMap<>();
+    private final List<ResyncReport> reports = new CopyOnWriteArrayList<>();
+    private final ReplicaMisses misses = new ReplicaMisses();
+
+    public ReplicaHost(int node, SubUnitStore store, SubUnitGeometry geometry, PlacementView view, Peers peers,
+                       Duration replicaTimeout, Consumer<ResyncReport> resyncListener) {
+        this.node = node;
+        this.store = store;
+        this.geometry = geometry;
+        this.view = view;
+        this.peers = peers;
+        this.replicaTimeout = replicaTimeout;
+        this.resyncListener = resyncListener;
+    }
+
+    public int node() {
+        return node;
+    }
+
+    /** Every completed resync this node ran as primary, oldest first. */
+    public List<ResyncReport> resyncReports() {
+        return List.copyOf(reports);
+    }
+
+    /** The highest epoch this node knows for the sub-unit (placement or requests). */
+    public long knownEpoch(SubUnitId id) {
+        long seen = seenEpochs.getOrDefault(id, new AtomicLong()).get();
+        return Math.max(seen, view.placement(id).map(ReplicaSet::epoch).orElse(0L));
+    }
+
+    // --- gateway to primary ---
+
+    @Override
+    public CompletableFuture<ByteBuf> read(SubUnitId id, long epoch, long lba, int blocks) {
+        return guarded(() -> local(admitGateway(id, epoch), id).read(lba, blocks));
+    }
+
+    @Override
+    public CompletableFuture<Void> write(SubUnitId id, long epoch, long lba, ByteBuf data, boolean fua) {
+        return guarded(() -> {
+            ReplicaSet p = admitGateway(id, epoch);
+            SubUnitReplica unit = local(p, id);
+            long blocks = data.readableBytes() / unit.blockSize();
+            ReplicatedWrite w = replicatedWrite(id, p, unit);
+            return unit.write(lba, data, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+        }, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeSame(SubUnitId id, long epoch, long lba, long blocks, ByteBuf block,
+                                             boolean unmap, boolean fua) {
+        return guarded(() -> {
+            ReplicaSet p = admitGateway(id, epoch);
+            SubUnitReplica unit = local(p, id);
+            ReplicatedWrite w = replicatedWrite(id, p, unit);
+            return unit.writeSame(lba, blocks, block, unmap, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+        }, block);
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(SubUnitId id, long epoch, long lba, long blocks) {
+        return guarded(() -> {
+            ReplicaSet p = admitGateway(id, epoch);
+            SubUnitReplica unit = local(p, id);
+            ReplicatedWrite w = replicatedWrite(id, p, unit);
+            return unit.unmap(lba, blocks, false, epoch).thenCompose(v -> w.shipRange(lba, blocks, false));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> flush(SubUnitId id, long epoch) {
+        return guarded(() -> {
+            ReplicaSet p = admitGateway(id, epoch);
+            SubUnitReplica unit = local(p, id);
+            ReplicatedWrite w = replicatedWrite(id, p, unit);
+            return unit.flush().thenCompose(v -> w.flush());
+        });
+    }
+
+    /** Atomic at the primary (compare and write under its stripe locks), then replicated like a write. */
+    @Override
+    public CompletableFuture<Long> compareAndWrite(SubUnitId id, long epoch, long lba, ByteBuf verify, ByteBuf write,
+                                                   boolean fua) {
+        return guarded(() -> {
+            ReplicaSet p = admitGateway(id, epoch);
+            SubUnitReplica unit = local(p, id);
+            long blocks = verify.readableBytes() / unit.blockSize();
+            ReplicatedWrite w = replicatedWrite(id, p, unit);
+            return unit.compareAndWrite(lba, verify, write, fua, epoch).thenCompose(mismatch -> mismatch >= 0
+                    ? CompletableFuture.completedFuture(mismatch) // SBC-4 5.3: nothing written, nothing to ship
+                    : w.shipRange(lba, blocks, fua).thenApply(v -> -1L));
+        }, verify, write);
+    }
+
+    @Override
+    public CompletableFuture<List<LbaExtent>> lbaStatus(SubUnitId id, long epoch, long lba, int maxExtents) {
+        return guarded(() -> local(admitGateway(id, epoch), id).lbaStatus(lba, maxExtents));
+    }
+
+    // --- primary to replica ---
+
+    @Override
+    public CompletableFuture<Void> replicate(SubUnitId id, long epoch, int first, int count, ByteBuf data,
+                                             BlockVersion version, boolean fua) {
+        return guarded(() -> local(admitPeer(id, epoch), id).apply(first, count, data, version, fua)
+                .thenApply(applied -> null), data);
+    }
+
+    @Override
+    public CompletableFuture<VersionSnapshot> versions(SubUnitId id, long epoch) {
+        return guarded(() -> local(admitPeer(id, epoch), id).versions());
+    }
+
+    /** Versions and digests of this copy; consistent with each other only while no write is in flight. */
+    @Override
+    public CompletableFuture<Verification> verify(SubUnitId id) {
+        return guarded(() -> {
+            SubUnitReplica unit = local(hosted(id), id);
+            return unit.versions().thenCombine(unit.digests(), (v, d) -> new Verification(node, v, d));
+        });
+    }
+
+    // --- resync ---
+
+    /**
+     * If this node is the sub-unit's primary, resyncs every assigned replica that is not in sync
+     * (one resync per replica at a time). Completes with the reports of the resyncs it ran.
+     */
+    public CompletableFuture<List<ResyncReport>> catchUp(SubUnitId id) {
+        ReplicaSet p = view.placement(id).orElse(null);
+        if (p == null || p.primary() != node || p.epoch() < knownEpoch(id)) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<CompletableFuture<ResyncReport>> running = new ArrayList<>();
+        for (int r : p.replicas()) {
+            if (r != node && !p.inSync(r)) {
+                running.add(resyncs.computeIfAbsent(id + "@" + r, k -> startResync(id, p, r, k)));
+            }
+        }
+        return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                .thenApply(v -> running.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<ResyncReport> startResync(SubUnitId id, ReplicaSet p, int replica, String key) {
+        CompletableFuture<ResyncReport> f;
+        try {
+            f = new Resync(id, p, replica, local(p, id), peers.peer(replica), view, misses).run();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((report, err) -> {
+            resyncs.remove(key);
+            if (report != null) {
+                reports.add(report);
+                resyncListener.accept(report);
+            }
+        });
+    }
+
+    // --- fencing and plumbing ---
+
+    private ReplicaSet admitGateway(SubUnitId id, long epoch) {
+        ReplicaSet p = hosted(id);
+        learn(id, epoch, p);
+        if (p.primary() != node || p.epoch() != epoch) {
+            throw new ReplicaException(ReplicaException.Kind.NOT_PRIMARY,
+                    "node " + node + " is not the primary of " + id + " at epoch " + epoch);
+        }
+        return p;
+    }
+
+    private ReplicaSet admitPeer(SubUnitId id, long epoch) {
+        ReplicaSet p = hosted(id);
+        learn(id, epoch, p);
+        return p;
+    }
+
+    private ReplicaSet hosted(SubUnitId id) {
+        ReplicaSet p = view.placement(id).orElse(null);
+        if (p == null || !p.hosts(node)) {
+            throw new ReplicaException(ReplicaException.Kind.NOT_HOSTED, "node " + node + " holds no copy of " + id);
+        }
+        return p;
+    }
+
+    /** design.md "Consistency invariants": a store refuses a stale epoch and learns a newer one. */
+    private void learn(SubUnitId id, long epoch, ReplicaSet p) {
+        AtomicLong seen = seenEpochs.computeIfAbsent(id, k -> new AtomicLong());
+        long known = Math.max(p.epoch(), seen.get());
+        if (epoch < known) {
+            throw new ReplicaException(ReplicaException.Kind.STALE_EPOCH,
+                    "epoch " + epoch + " of " + id + " is older than " + known);
+        }
+        seen.accumulateAndGet(epoch, Math::max);
+    }
+
+    private SubUnitReplica local(ReplicaSet p, SubUnitId id) {
+        try {
+            FileSubUnit unit = store.open(id.lunId(), id.index(), geometry.blockCount(id), geometry.blockSize(id));
+            return unit;
+        } catch (IOException e) {
+            throw new ReplicaException(ReplicaException.Kind.MEDIUM_ERROR, "cannot open " + id, e);
+        }
+    }
+
+    private ReplicatedWrite replicatedWrite(SubUnitId id, ReplicaSet p, SubUnitReplica unit) {
+        return new ReplicatedWrite(node, id, p, unit, peers, view, misses, replicaTimeout);
+    }
+
+    /** Runs {@code request}; if it throws before taking the buffers, releases them and fails. */
+    private static <T> CompletableFuture<T> guarded(Supplier<CompletableFuture<T>> request, Object... owned) {
+        CompletableFuture<T> f;
+        try {
+            f = request.get();
+        } catch (RuntimeException e) {
+            for (Object o : owned) {
+                ReferenceCountUtil.safeRelease(o);
+            }
+            return CompletableFuture.failedFuture(asReplicaException(e));
+        }
+        return f.handle((v, err) -> {
+            if (err != null) {
+                throw asReplicaException(ReplicatedWrite.unwrap(err));
+            }
+            return v;
+        });
+    }
+
+    static ReplicaException asReplicaException(Throwable t) {
+        if (t instanceof ReplicaException r) {
+            return r;
+        }
+        if (t instanceof BlockDeviceException b) {
+            return new ReplicaException(b.kind() == BlockDeviceException.Kind.UNAVAILABLE
+                    ? ReplicaException.Kind.UNAVAILABLE : ReplicaException.Kind.MEDIUM_ERROR, b.getMessage(), b);
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "timed out", t);
+        }
+        if (t instanceof IllegalArgumentException) {
+            return new ReplicaException(ReplicaException.Kind.INVALID, t.getMessage(), t);
+        }
+        return new ReplicaException(ReplicaException.Kind.MEDIUM_ERROR, String.valueOf(t.getMessage()), t);
+    }
+}
