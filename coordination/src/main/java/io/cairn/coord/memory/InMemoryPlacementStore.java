@@ -4,6 +4,7 @@ import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.placement.PlacementStore;
 import io.cairn.coord.placement.SubUnitPlacement;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,7 @@ import java.util.function.UnaryOperator;
  * A {@link PlacementStore} held in this process, for other modules' tests. Like the ZooKeeper
  * store, every change is a compare-and-set on a versioned document, re-applied on a conflict, so
  * concurrent epoch bumps behave as they would there. Futures complete before {@code update}
- * returns; listeners run on the updating thread. {@link #setReachable} plays a lost ZooKeeper.
+ * returns; listeners run on the updating thread, in write order per sub-unit. {@link #setReachable} plays a lost ZooKeeper.
  */
 public final class InMemoryPlacementStore implements PlacementStore {
 
@@ -31,6 +32,8 @@ public final class InMemoryPlacementStore implements PlacementStore {
 
     private final Map<String, ConcurrentSkipListMap<Integer, Versioned>> luns = new ConcurrentHashMap<>();
     private final List<Consumer<SubUnitPlacement>> listeners = new CopyOnWriteArrayList<>();
+    /** Per {@code <lunId>/<index>}, the version last handed to listeners. */
+    private final Map<String, Long> notified = new HashMap<>();
     /** Never reused, so a compare-and-set cannot mistake a new document for an old one. */
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean reachable = true;
@@ -74,7 +77,7 @@ public final class InMemoryPlacementStore implements PlacementStore {
                 Versioned written = new Versioned(next, writes.incrementAndGet());
                 boolean won = seen == null ? lun.putIfAbsent(index, written) == null : lun.replace(index, seen, written);
                 if (won) {
-                    listeners.forEach(l -> l.accept(next));
+                    notifyListeners(lunId, index, lun);
                     return CompletableFuture.completedFuture(next);
                 }
             }
@@ -96,8 +99,22 @@ public final class InMemoryPlacementStore implements PlacementStore {
         } catch (CoordinationUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        luns.remove(lunId);
+        // cleared, not removed: an update racing this delete then fails its compare-and-set and
+        // re-applies to an empty LUN instead of writing into a detached map
+        Map<Integer, Versioned> lun = luns.get(lunId);
+        if (lun != null) lun.clear();
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Hands listeners the sub-unit's latest placement, once per write and never an older one after a newer. */
+    private void notifyListeners(String lunId, int index, Map<Integer, Versioned> lun) {
+        synchronized (notified) {
+            Versioned now = lun.get(index);
+            String key = lunId + "/" + index;
+            if (now == null || now.version() <= notified.getOrDefault(key, 0L)) return;
+            notified.put(key, now.version());
+            listeners.forEach(l -> l.accept(now.placement()));
+        }
     }
 
     private void requireReachable(String what) {

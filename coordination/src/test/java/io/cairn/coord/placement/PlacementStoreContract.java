@@ -94,6 +94,8 @@ public abstract class PlacementStoreContract {
     void concurrentEpochBumpsAreNeverLost() throws Exception {
         PlacementStore store = store();
         PlacementStore peer = peer();
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        peer.addListener(p -> heard.add(p.epoch()));
         await(store.update("lun-a", 0, createIfAbsent("lun-a", 0)));
         int threads = 8;
         int bumps = 25;
@@ -121,6 +123,10 @@ public abstract class PlacementStoreContract {
         assertEquals(threads * bumps, epochs.stream().mapToLong(Long::longValue).max().orElseThrow());
         Eventually.await("store at the last epoch", () -> store.get("lun-a", 0).orElseThrow().epoch() == threads * bumps);
         Eventually.await("peer at the last epoch", () -> peer.get("lun-a", 0).orElseThrow().epoch() == threads * bumps);
+        Eventually.await("peer's listener heard the last epoch", () -> heard.contains((long) threads * bumps));
+        for (int i = 1; i < heard.size(); i++) {
+            assertTrue(heard.get(i) > heard.get(i - 1), "listener heard epochs out of order: " + heard);
+        }
     }
 
     @Test
