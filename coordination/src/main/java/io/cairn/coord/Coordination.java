@@ -1,6 +1,9 @@
 package io.cairn.coord;
 
+import io.cairn.coord.cluster.ZkLeadership;
+import io.cairn.coord.cluster.ZkNodeRegistry;
 import io.cairn.coord.lun.ZkLunCatalog;
+import io.cairn.coord.placement.ZkPlacementStore;
 import io.cairn.coord.scsi.ZkScsiContextStore;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
@@ -158,6 +161,24 @@ public final class Coordination implements AutoCloseable {
     /** Opens the SCSI context store, its cache primed; closed with this. */
     public ZkScsiContextStore openScsiContextStore() {
         return track(ZkScsiContextStore.open(this));
+    }
+
+    /** Opens the node registry, its live and known sets primed; closed with this (withdrawing live registrations). */
+    public ZkNodeRegistry openNodeRegistry() {
+        return track(ZkNodeRegistry.open(this));
+    }
+
+    /** Opens the placement store, its cache primed; closed with this. */
+    public ZkPlacementStore openPlacementStore() {
+        return track(ZkPlacementStore.open(this));
+    }
+
+    /**
+     * Joins the election of {@code group} (e.g. {@code control-plane}) as {@code participantId};
+     * leaves it when closed, or when this is closed.
+     */
+    public ZkLeadership openLeadership(String group, String participantId) {
+        return track(ZkLeadership.open(this, group, participantId));
     }
 
     private <T extends AutoCloseable> T track(T store) {

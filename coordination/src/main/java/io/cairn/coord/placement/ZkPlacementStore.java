@@ -1,0 +1,306 @@
+package io.cairn.coord.placement;
+
+import io.cairn.coord.Coordination;
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.ZNodeMirror;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sub-unit placements in ZooKeeper: one JSON document ({@link SubUnitPlacementCodec}) per sub-unit
+ * at {@code /luns/<lunId>/placement/<index>}.
+ *
+ * <p>Reads come from a local copy of every LUN's placements, primed before {@link #open} returns
+ * and kept current by a watch. {@link #update} runs on one writer thread per store, so this
+ * process never races itself; against other processes it is a compare-and-set on the znode
+ * version (create when absent): on a conflict it re-reads the node and applies the change again,
+ * at most {@code maxAttempts} times. This is what makes an epoch bump safe: two processes that
+ * both move a primary cannot both win with the same epoch. The future completes after ZooKeeper
+ * acknowledged the write and the local copy holds it.
+ */
+public final class ZkPlacementStore implements PlacementStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ZkPlacementStore.class);
+    public static final int DEFAULT_MAX_ATTEMPTS = 64;
+    private static final String LUNS = "/luns";
+    private static final Pattern PLACEMENT_PATH = Pattern.compile("/luns/([^/]+)/placement/(\\d+)");
+
+    private final Coordination coordination;
+    private final CuratorFramework curator;
+    private final int maxAttempts;
+    private final List<Consumer<SubUnitPlacement>> listeners = new CopyOnWriteArrayList<>();
+    /** Keys are {@code <lunId>/<index>}. */
+    private final ZNodeMirror<SubUnitPlacement> mirror;
+    /** Per LUN, every index ever seen, so {@link #list} need not scan other LUNs. */
+    private final Map<String, NavigableSet<Integer>> indices = new ConcurrentHashMap<>();
+    private final ExecutorService writer;
+
+    private ZkPlacementStore(Coordination coordination, int maxAttempts) {
+        this.coordination = coordination;
+        this.curator = coordination.curator();
+        this.maxAttempts = maxAttempts;
+        this.mirror = new ZNodeMirror<>(curator, LUNS, this::keyOfPath, SubUnitPlacementCodec::decode,
+                this::changed);
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cairn-placement-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the store and reads every placement; use {@link Coordination#openPlacementStore()}. */
+    public static ZkPlacementStore open(Coordination coordination) {
+        return open(coordination, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /** @param maxAttempts how often one update is applied before it gives up on a contended sub-unit */
+    public static ZkPlacementStore open(Coordination coordination, int maxAttempts) {
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+        ZkPlacementStore store = new ZkPlacementStore(Objects.requireNonNull(coordination, "coordination"), maxAttempts);
+        try {
+            store.mirror.start(Duration.ofSeconds(15));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    static String placementsPath(String lunId) {
+        return LUNS + "/" + lunId + "/placement";
+    }
+
+    static String placementPath(String lunId, int index) {
+        return placementsPath(lunId) + "/" + index;
+    }
+
+    private static String key(String lunId, int index) {
+        return lunId + "/" + index;
+    }
+
+    private String keyOfPath(String path) {
+        Matcher m = PLACEMENT_PATH.matcher(path);
+        if (!m.matches()) return null;
+        int index;
+        try {
+            index = Integer.parseInt(m.group(2));
+        } catch (NumberFormatException e) {
+            return null; // not a sub-unit index anyone could have written
+        }
+        indices.computeIfAbsent(m.group(1), id -> new ConcurrentSkipListSet<>()).add(index);
+        return key(m.group(1), index);
+    }
+
+    @Override
+    public Optional<SubUnitPlacement> get(String lunId, int index) {
+        return Optional.ofNullable(placementOf(lunId, index, mirror.get(key(lunId, index))));
+    }
+
+    /** @throws CoordinationUnavailableException if a stored placement cannot be decoded (fail closed) */
+    @Override
+    public List<SubUnitPlacement> list(String lunId) {
+        NavigableSet<Integer> seen = indices.get(lunId);
+        if (seen == null) return List.of();
+        List<SubUnitPlacement> placements = new ArrayList<>();
+        for (int index : seen) {
+            SubUnitPlacement placement = placementOf(lunId, index, mirror.get(key(lunId, index)));
+            if (placement != null) placements.add(placement);
+        }
+        return List.copyOf(placements);
+    }
+
+    /**
+     * An undecodable document is not "no placement": treating it as absent would let an update
+     * create a fresh placement with epoch 0 over it.
+     */
+    private static SubUnitPlacement placementOf(String lunId, int index, ZNodeMirror.Entry<SubUnitPlacement> entry) {
+        if (entry == null || !entry.present()) return null;
+        if (entry.value() == null) {
+            throw new CoordinationUnavailableException("unreadable placement of " + lunId + "/" + index + ": "
+                    + entry.error(), null);
+        }
+        return entry.value();
+    }
+
+    @Override
+    public CompletableFuture<SubUnitPlacement> update(String lunId, int index,
+                                                      UnaryOperator<SubUnitPlacement> change) {
+        Objects.requireNonNull(lunId, "lunId");
+        Objects.requireNonNull(change, "change");
+        if (index < 0) throw new IllegalArgumentException("sub-unit index must not be negative: " + index);
+        return submit("update placement of " + key(lunId, index), result -> apply(lunId, index, change, result));
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String lunId) {
+        Objects.requireNonNull(lunId, "lunId");
+        return submit("delete placements of LUN " + lunId, result -> remove(lunId, result));
+    }
+
+    /** Called on the watch's thread with each placement written (deletions are not reported). */
+    @Override
+    public void addListener(Consumer<SubUnitPlacement> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private <R> CompletableFuture<R> submit(String what, Consumer<CompletableFuture<R>> task) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (!coordination.isConnected()) {
+            result.completeExceptionally(notConnected(what));
+            return result;
+        }
+        try {
+            writer.execute(() -> {
+                try {
+                    task.accept(result);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new CoordinationUnavailableException("placement store is closed", e));
+        }
+        return result;
+    }
+
+    /** Runs on the writer thread. */
+    private void apply(String lunId, int index, UnaryOperator<SubUnitPlacement> change,
+                       CompletableFuture<SubUnitPlacement> result) {
+        String key = key(lunId, index);
+        String path = placementPath(lunId, index);
+        for (int attempt = 0; attempt < maxAttempts; attempt++) {
+            if (!coordination.isConnected()) {
+                result.completeExceptionally(notConnected("update placement of " + key));
+                return;
+            }
+            ZNodeMirror.Entry<SubUnitPlacement> seen = mirror.get(key);
+            SubUnitPlacement current = placementOf(lunId, index, seen);
+            SubUnitPlacement next = change.apply(current);
+            if (next == null) {
+                result.complete(current);
+                return;
+            }
+            if (!next.lunId().equals(lunId) || next.index() != index) {
+                throw new IllegalArgumentException("change of " + key + " returned the placement of "
+                        + next.lunId() + "/" + next.index());
+            }
+            byte[] json = SubUnitPlacementCodec.encode(next);
+            try {
+                Stat stat;
+                if (seen != null && seen.present()) {
+                    stat = curator.setData().withVersion(seen.version()).forPath(path, json);
+                } else {
+                    stat = new Stat();
+                    curator.create().creatingParentsIfNeeded().storingStatIn(stat).forPath(path, json);
+                }
+                indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
+                mirror.wrote(key, next, stat);
+                result.complete(next);
+                return;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                     | KeeperException.NoNodeException e) {
+                // another process changed it since our copy was current: read it and apply again
+                refresh(lunId, index, seen);
+            } catch (Exception e) {
+                result.completeExceptionally(unavailable("update placement of " + key, e));
+                return;
+            }
+        }
+        result.completeExceptionally(new IllegalStateException("placement of " + key + " changed under "
+                + maxAttempts + " consecutive attempts to update it; gave up"));
+    }
+
+    /** Reads the node straight from ZooKeeper into the local copy; the watch may not have caught up yet. */
+    private void refresh(String lunId, int index, ZNodeMirror.Entry<SubUnitPlacement> seen) {
+        String key = key(lunId, index);
+        Stat stat = new Stat();
+        try {
+            byte[] data = curator.getData().storingStatIn(stat).forPath(placementPath(lunId, index));
+            indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
+            mirror.read(key, data, stat);
+        } catch (KeeperException.NoNodeException e) {
+            if (seen != null && seen.present()) mirror.deleted(key, seen.czxid());
+        } catch (Exception e) {
+            throw unavailable("read placement of " + key, e);
+        }
+    }
+
+    /** Runs on the writer thread. */
+    private void remove(String lunId, CompletableFuture<Void> result) {
+        try {
+            curator.delete().deletingChildrenIfNeeded().forPath(placementsPath(lunId));
+        } catch (KeeperException.NoNodeException e) {
+            // nothing placed
+        } catch (Exception e) {
+            result.completeExceptionally(unavailable("delete placements of LUN " + lunId, e));
+            return;
+        }
+        NavigableSet<Integer> seen = indices.get(lunId);
+        if (seen != null) {
+            for (int index : seen) {
+                ZNodeMirror.Entry<SubUnitPlacement> entry = mirror.get(key(lunId, index));
+                if (entry != null && entry.present()) mirror.deleted(key(lunId, index), entry.czxid());
+            }
+        }
+        result.complete(null);
+    }
+
+    /** Runs on the watch's thread. */
+    private void changed(String key, ZNodeMirror.Entry<SubUnitPlacement> entry) {
+        if (entry.value() == null) return;
+        for (Consumer<SubUnitPlacement> listener : listeners) {
+            try {
+                listener.accept(entry.value());
+            } catch (RuntimeException e) {
+                log.error("placement listener failed for {}", key, e);
+            }
+        }
+    }
+
+    private CoordinationUnavailableException notConnected(String what) {
+        return new CoordinationUnavailableException("cannot " + what + ": not connected to ZooKeeper at "
+                + coordination.connectString(), null);
+    }
+
+    private CoordinationUnavailableException unavailable(String what, Exception cause) {
+        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
+        return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
+                + coordination.connectString() + ": " + cause, cause);
+    }
+
+    /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) writer.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.shutdownNow();
+        }
+        mirror.close();
+    }
+}
