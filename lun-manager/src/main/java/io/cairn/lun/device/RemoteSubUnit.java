@@ -34,8 +34,9 @@ import java.util.function.LongSupplier;
  * watched local copy with backoff; after {@link #SAME_PLACEMENT_RETRY} it retries the same primary
  * too, for transient faults) and tries again, for at most {@code failoverWait} from the first
  * failure. That must stay well inside the initiator's command timeout (30 s for Linux and ESXi),
- * so the default is 20 s; after it the request fails with {@link BlockDeviceException.Kind#UNAVAILABLE}.
- * A single attempt in flight is bounded by the transport's own request timeout, not here.
+ * so the default is 20 s; after it the request fails with {@link BlockDeviceException.Kind#UNAVAILABLE},
+ * even if a retry is still in flight. The first attempt is bounded by the transport's own request
+ * timeout, not here (no timer on the fast path).
  *
  * <p>Buffer ownership as {@link BlockDevice}: the request's buffers are kept until the request
  * finishes, and each attempt is given a retained duplicate of them (the service takes ownership of
@@ -147,6 +148,7 @@ final class RemoteSubUnit implements BlockDevice {
         private ByteBuf[] owned = new ByteBuf[0];
         private long deadline; // set at the first failure
         private boolean failedOnce;
+        private volatile Throwable lastCause;
 
         Request(String what, BiFunction<ReplicaService, Long, CompletableFuture<T>> send, boolean resultIsBuffer) {
             this.what = what;
@@ -203,9 +205,12 @@ final class RemoteSubUnit implements BlockDevice {
                 return;
             }
             long now = nanoTime.getAsLong();
+            lastCause = cause;
             if (!failedOnce) {
                 failedOnce = true;
                 deadline = now + failoverWaitNanos;
+                // bounds a retry that hangs too; finding the request finished, it does nothing
+                timer.schedule(() -> giveUp(lastCause), failoverWaitNanos, TimeUnit.NANOSECONDS);
             }
             if (now - deadline >= 0) {
                 giveUp(cause);
