@@ -100,7 +100,14 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts reacting: to leadership, the catalog, membership, and a periodic sweep (timeouts, retries). */
     public void start() {
-        leadership.addListener(leader -> schedulePass());
+        leadership.addListener(leader -> {
+            if (!leader) {
+                synchronized (downSince) {
+                    downSince.clear(); // the clocks restart with the next leadership
+                }
+            }
+            schedulePass();
+        });
         catalog.addListener(lunId -> schedulePass());
         nodes.addListener(this::schedulePass);
         long every = Math.max(1, sweepInterval.toMillis());
