@@ -1,0 +1,98 @@
+package io.cairn.lun.control;
+
+import io.cairn.coord.lun.LunDefinition;
+import io.cairn.coord.placement.SubUnitPlacement;
+import io.cairn.lun.placement.PlacementPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The placement one sub-unit should have, given its current placement and the cluster as a pass
+ * sees it (design.md "Failure handling"). A pure function, so it can run inside
+ * {@link io.cairn.coord.placement.PlacementStore#update}'s compare-and-set loop and be re-applied
+ * to a fresher value; applied to its own result it changes nothing, which makes every reaction
+ * idempotent across retries, crashes and leader changes.
+ *
+ * <ol>
+ *   <li>No placement: replicas from the policy, primary the first, epoch 1, all in sync (all empty).</li>
+ *   <li>Primary not live: the first live in-sync replica becomes primary (epoch + 1, in-sync set
+ *       without the dead). None: left as is, the sub-unit is unavailable until a copy returns;
+ *       promoting an out-of-sync copy would lose acknowledged writes.</li>
+ *   <li>In-sync secondary not live: dropped from in-sync (degraded); writes no longer wait for it.</li>
+ *   <li>Replica gone (away past the timeout, or forgotten): replaced in place by a policy choice,
+ *       not in sync, for the primary to rebuild. Never the primary itself: if the primary is gone
+ *       with no other in-sync copy, its copy is the only one there is.</li>
+ *   <li>Fewer replicas than copies (the site was short): filled from new live nodes.</li>
+ * </ol>
+ */
+final class SubUnitRepair {
+
+    private final PlacementPolicy policy;
+    private final Function<LunDefinition, String> siteOf;
+
+    SubUnitRepair(PlacementPolicy policy, Function<LunDefinition, String> siteOf) {
+        this.policy = policy;
+        this.siteOf = siteOf;
+    }
+
+    /** The repaired placement, or null if {@code current} needs no change (or none is possible). */
+    SubUnitPlacement apply(LunDefinition lun, int index, SubUnitPlacement current, ClusterView view) {
+        if (current == null) {
+            PlacementPolicy.Choice c = policy.place(lun.id(), index, lun.copies(), view.liveIn(siteOf.apply(lun)));
+            if (c.replicas().isEmpty()) {
+                return null; // no live node in the site: nothing can be primary yet
+            }
+            return new SubUnitPlacement(lun.id(), index, c.replicas(), c.replicas().get(0), 1, c.replicas());
+        }
+        SubUnitPlacement p = current;
+        if (!view.isLive(p.primary())) {
+            List<Integer> survivors = p.inSync().stream().filter(view::isLive).toList();
+            if (survivors.isEmpty()) {
+                return null; // unavailable: wait for an in-sync copy to come back
+            }
+            p = p.withPrimary(survivors.get(0), survivors);
+        }
+        int primary = p.primary();
+        List<Integer> inSync = p.inSync().stream().filter(id -> id == primary || view.isLive(id)).toList();
+
+        List<Integer> replicas = new ArrayList<>(p.replicas());
+        List<Integer> holes = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            int id = replicas.get(i);
+            if (id != primary && view.isGone(id)) {
+                holes.add(i);
+            }
+        }
+        List<Integer> keep = new ArrayList<>(replicas);
+        for (int i = holes.size() - 1; i >= 0; i--) {
+            keep.remove((int) holes.get(i));
+        }
+        int target = Math.max(lun.copies(), 1);
+        if (!holes.isEmpty() || replicas.size() < target) {
+            List<String> usedHosts = keep.stream().map(view::hostOf).toList();
+            // every current member is excluded, gone ones too, so no node is listed twice
+            List<Integer> added = policy.choose(lun.id(), index, target - keep.size(), replicas,
+                    view.liveIn(siteOf.apply(lun)), usedHosts).replicas();
+            int next = 0;
+            List<Integer> rebuilt = new ArrayList<>(replicas);
+            List<Integer> dropped = new ArrayList<>();
+            for (int hole : holes) {
+                if (next < added.size()) {
+                    rebuilt.set(hole, added.get(next++));
+                } else {
+                    dropped.add(rebuilt.get(hole)); // no replacement available: the gone copy is useless
+                }
+            }
+            rebuilt.removeAll(dropped);
+            while (next < added.size() && rebuilt.size() < target) {
+                rebuilt.add(added.get(next++));
+            }
+            replicas = rebuilt;
+            List<Integer> members = replicas;
+            inSync = inSync.stream().filter(members::contains).toList();
+        }
+        SubUnitPlacement repaired = new SubUnitPlacement(p.lunId(), p.index(), replicas, primary, p.epoch(), inSync);
+        return repaired.equals(current) ? null : repaired;
+    }
+}
