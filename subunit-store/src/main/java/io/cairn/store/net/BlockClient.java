@@ -224,6 +224,8 @@ public final class BlockClient implements ReplicaService, AutoCloseable {
                 failAll(waiting, "cannot connect to " + remote + ": " + f.cause().getMessage());
             } else if (closed) {
                 f.channel().close();
+            } else if (!f.channel().isActive()) {
+                failAll(waiting, "connection to " + remote + " closed as it opened");
             } else {
                 channel = f.channel();
                 sendWaiting();
