@@ -212,13 +212,12 @@ class BlockClientServerTest {
             flushes.add(client.flush(SUB, 1));
         }
         awaitTrue(() -> service.heldCount() == 4, "four requests running");
-        int answered = 0;
-        while (answered < 40) {
-            awaitTrue(() -> service.heldCount() > 0, "the next requests");
+        while (!flushes.stream().allMatch(CompletableFuture::isDone)) {
+            awaitTrue(() -> service.heldCount() > 0 || flushes.stream().allMatch(CompletableFuture::isDone),
+                    "the next requests");
             int running = service.heldCount();
             assertTrue(running <= 4, running + " requests running at once");
             service.releaseHeldReversed();
-            answered += running;
         }
         for (CompletableFuture<Void> f : flushes) {
             assertNull(get(f));
