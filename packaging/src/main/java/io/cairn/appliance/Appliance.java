@@ -10,8 +10,6 @@ import io.cairn.iscsi.IscsiConfig;
 import io.cairn.iscsi.IscsiServer;
 import io.cairn.lun.LocalLuns;
 import io.cairn.lun.LunIdentity;
-import io.cairn.scsi.DefaultScsiCore;
-import io.cairn.scsi.ScsiCoreConfig;
 import io.cairn.store.SubUnitStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -74,14 +72,10 @@ public final class Appliance implements AutoCloseable {
 
             IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(config.queueDepth())
                     .withNopInterval(config.nopIntervalSeconds());
-            IscsiServerHolder holder = new IscsiServerHolder();
-            DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
-                    holder::abortTasks, Runnable::run);
-            IscsiServer server = new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
-            holder.server = server;
-            started.push(server);
-            portal = server.start(config.iscsiListen());
-            targets.portalBound(portal);
+            IscsiGateway gateway = IscsiGateway.start(targets, contexts, iscsi, config.iscsiListen());
+            started.push(gateway);
+            portal = gateway.portal();
+            IscsiServer server = gateway.server();
             if (config.metricsListen() != null) {
                 started.push(Metrics.start(config.metricsListen(), server, targets));
             }
@@ -145,16 +139,4 @@ public final class Appliance implements AutoCloseable {
         };
     }
 
-    /** Breaks the construction cycle: the SCSI core aborts tasks through the server built after it. */
-    private static final class IscsiServerHolder {
-        volatile IscsiServer server;
-
-        java.util.concurrent.CompletableFuture<Void> abortTasks(String lunId, java.util.Set<String> nexusKeys) {
-            IscsiServer s = server;
-            if (s == null) {
-                return java.util.concurrent.CompletableFuture.completedFuture(null);
-            }
-            return s.abortTasks(nexusKeys);
-        }
-    }
 }

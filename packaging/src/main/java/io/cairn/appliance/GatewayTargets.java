@@ -23,13 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GatewayTargets implements LunDirectory, IscsiTargets {
 
     private final ApplianceConfig config;
-    private final LunCatalog catalog;
     private final Map<String, LogicalUnit> byTarget = new ConcurrentHashMap<>();
     private volatile List<String> portals = List.of();
 
     GatewayTargets(ApplianceConfig config, LunCatalog catalog) {
         this.config = config;
-        this.catalog = catalog;
+    }
+
+    boolean presents(String targetName) {
+        return byTarget.containsKey(targetName);
     }
 
     void add(LunDefinition lun, BlockDevice device) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** The `cairn` command. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Cairn: an iSCSI target for distributed LUNs.",
-        subcommands = {Main.Run.class, ZooKeeperCommand.class})
+        subcommands = {Main.Run.class, ZooKeeperCommand.class, StoreCommand.class, GatewayCommand.class, LunCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -35,6 +35,12 @@ public record IscsiConfig(
                 loginTimeoutSeconds, portalGroupTag, relativeTargetPortId, limits);
     }
 
+    /** This gateway's target portal group tag and relative target port id (distinct per gateway). */
+    public IscsiConfig withPort(int tpgt, int relativePortId) {
+        return new IscsiConfig(queueDepth, maxSessions, maxConnections, writeBudgetBytes, nopIntervalSeconds,
+                loginTimeoutSeconds, tpgt, relativePortId, limits);
+    }
+
     public IscsiConfig withNopInterval(int seconds) {
         return new IscsiConfig(queueDepth, maxSessions, maxConnections, writeBudgetBytes, seconds,
                 loginTimeoutSeconds, portalGroupTag, relativeTargetPortId, limits);

@@ -48,6 +48,8 @@ public final class ReplicaHost implements ReplicaService {
     private final ConcurrentHashMap<String, CompletableFuture<ResyncReport>> resyncs = new ConcurrentHashMap<>();
     private final List<ResyncReport> reports = new CopyOnWriteArrayList<>();
     private final ReplicaMisses misses = new ReplicaMisses();
+    /** Upper bound of one resync attempt; a later sweep starts a new one. */
+    private static final long RESYNC_DEADLINE_SECONDS = 120;
 
     public ReplicaHost(int node, SubUnitStore store, SubUnitGeometry geometry, PlacementView view, Peers peers,
                        Duration replicaTimeout, Consumer<ResyncReport> resyncListener) {
@@ -181,27 +183,44 @@ public final class ReplicaHost implements ReplicaService {
         List<CompletableFuture<ResyncReport>> running = new ArrayList<>();
         for (int r : p.replicas()) {
             if (r != node && !p.inSync(r)) {
-                running.add(resyncs.computeIfAbsent(id + "@" + r, k -> startResync(id, p, r, k)));
+                running.add(resync(id, p, r));
             }
         }
         return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
                 .thenApply(v -> running.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<ResyncReport> startResync(SubUnitId id, ReplicaSet p, int replica, String key) {
+    /**
+     * The running resync of {@code replica}, or a new one. The entry is registered before the
+     * resync starts, so one that fails at once (the replica is unreachable) is removed rather than
+     * left behind for every later attempt to find.
+     */
+    private CompletableFuture<ResyncReport> resync(SubUnitId id, ReplicaSet p, int replica) {
+        String key = id + "@" + replica;
+        CompletableFuture<ResyncReport> mine = new CompletableFuture<>();
+        CompletableFuture<ResyncReport> running = resyncs.putIfAbsent(key, mine);
+        if (running != null) {
+            return running;
+        }
         CompletableFuture<ResyncReport> f;
         try {
-            f = new Resync(id, p, replica, local(p, id), peers.peer(replica), view, misses).run();
+            // A resync that hangs (a peer that never answers) must not block every later attempt.
+            f = new Resync(id, p, replica, local(p, id), peers.peer(replica), view, misses).run()
+                    .orTimeout(RESYNC_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return f.whenComplete((report, err) -> {
-            resyncs.remove(key);
+        f.whenComplete((report, err) -> {
+            resyncs.remove(key, mine);
             if (report != null) {
                 reports.add(report);
                 resyncListener.accept(report);
+                mine.complete(report);
+            } else {
+                mine.completeExceptionally(err);
             }
         });
+        return mine;
     }
 
     // --- fencing and plumbing ---

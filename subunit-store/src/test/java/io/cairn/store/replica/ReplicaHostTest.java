@@ -318,6 +318,24 @@ class ReplicaHostTest {
     }
 
     @Test
+    void aResyncThatFailedBecauseTheReplicaWasDownIsRetriedWhenItIsBack() throws Exception {
+        ReplicaHost primary = pair();
+        reachable.remove(2);
+        get(primary.write(ID, 1, 0, in(randomBlocks(PER_RB)), false)); // node 2 dropped from in-sync
+        assertEquals(List.of(1), placement.get(ID).inSync());
+        // the placement still lists node 2: a resync attempt fails at once while it is down
+        java.util.concurrent.ExecutionException down = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> primary.catchUp(ID).get(10, TimeUnit.SECONDS));
+        assertTrue(down.getCause() instanceof ReplicaException, down.toString());
+        reachable.put(2, hosts.get(2));
+        List<ResyncReport> reports = get(primary.catchUp(ID));
+        assertEquals(1, reports.size(), "the failed attempt is not handed back again");
+        assertEquals(1, reports.get(0).blocksCopied());
+        assertEquals(List.of(1, 2), placement.get(ID).inSync());
+        assertIdentical(1, 2);
+    }
+
+    @Test
     void writesDuringResyncAreNotLost() throws Exception {
         ReplicaHost primary = pair();
         reachable.remove(2);

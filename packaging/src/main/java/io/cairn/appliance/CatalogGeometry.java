@@ -1,0 +1,37 @@
+package io.cairn.appliance;
+
+import io.cairn.coord.lun.LunCatalog;
+import io.cairn.coord.lun.LunDefinition;
+import io.cairn.store.replica.ReplicaException;
+import io.cairn.store.replica.SubUnitGeometry;
+import io.cairn.store.replica.SubUnitId;
+
+/** Sub-unit geometry from the LUN catalog. */
+final class CatalogGeometry implements SubUnitGeometry {
+
+    private final LunCatalog catalog;
+
+    CatalogGeometry(LunCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    private LunDefinition lun(SubUnitId id) {
+        return catalog.get(id.lunId()).orElseThrow(() ->
+                new ReplicaException(ReplicaException.Kind.NOT_HOSTED, "no LUN " + id.lunId()));
+    }
+
+    @Override
+    public long blockCount(SubUnitId id) {
+        LunDefinition lun = lun(id);
+        long first = (long) id.index() * lun.subUnitBlocks();
+        if (id.index() >= lun.subUnitCount()) {
+            throw new ReplicaException(ReplicaException.Kind.NOT_HOSTED, "no sub-unit " + id);
+        }
+        return Math.min(lun.subUnitBlocks(), lun.blockCount() - first);
+    }
+
+    @Override
+    public int blockSize(SubUnitId id) {
+        return lun(id).blockSize();
+    }
+}

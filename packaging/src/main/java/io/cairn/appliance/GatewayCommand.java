@@ -1,0 +1,160 @@
+package io.cairn.appliance;
+
+import io.cairn.coord.Coordination;
+import io.cairn.coord.cluster.Leadership;
+import io.cairn.coord.cluster.NodeInfo;
+import io.cairn.coord.cluster.NodeRegistry;
+import io.cairn.coord.lun.LunCatalog;
+import io.cairn.coord.lun.LunDefinition;
+import io.cairn.coord.placement.PlacementStore;
+import io.cairn.coord.scsi.ScsiContextStore;
+import io.cairn.iscsi.IscsiConfig;
+import io.cairn.lun.LunIdentity;
+import io.cairn.lun.control.ControlPlane;
+import io.cairn.lun.device.DistributedLun;
+import io.cairn.lun.placement.PlacementPolicy;
+import io.cairn.store.net.BlockTransport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `cairn gateway`: an iSCSI gateway for the distributed LUNs of a cluster, and a candidate for the
+ * control plane (one leader among the gateways places sub-units and handles failover).
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run an iSCSI gateway for the cluster's LUNs (and the control plane when elected leader).")
+final class GatewayCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
+
+    @Option(names = "--zk-connect", required = true, description = "ZooKeeper ensemble host:port[,host:port].")
+    String zkConnect;
+    @Option(names = "--zk-session-timeout", defaultValue = "6s", description = "ZooKeeper session timeout (default: ${DEFAULT-VALUE}).")
+    String zkSessionTimeout;
+    @Option(names = "--listen", defaultValue = "0.0.0.0", description = "iSCSI listen address (default: ${DEFAULT-VALUE}).")
+    String listen;
+    @Option(names = "--iscsi-port", defaultValue = "3260", description = "iSCSI port (default: ${DEFAULT-VALUE}).")
+    int iscsiPort;
+    @Option(names = "--portal-address", description = "Address announced by SendTargets.")
+    String portalAddress;
+    @Option(names = "--gateway-id", defaultValue = "1", description = "Target portal group tag and relative port id of this gateway, distinct per gateway (default: ${DEFAULT-VALUE}).")
+    int gatewayId;
+    @Option(names = "--site", description = "Site whose store nodes hold the LUNs' local copies (default: the site most known nodes are in).")
+    String site;
+    @Option(names = "--node-gone-timeout", defaultValue = "60s", description = "A store node away this long is replaced (default: ${DEFAULT-VALUE}).")
+    String nodeGoneTimeout;
+    @Option(names = "--failover-wait", defaultValue = "20s", description = "How long a command waits for a sub-unit's failover before failing (default: ${DEFAULT-VALUE}).")
+    String failoverWait;
+    @Option(names = "--target-prefix", defaultValue = "iqn.2026-11.io.cairn:", description = "Target IQN prefix (default: ${DEFAULT-VALUE}).")
+    String targetPrefix;
+    @Option(names = "--chap-user", description = "Require CHAP with this user name.")
+    String chapUser;
+    @Option(names = "--chap-secret", description = "CHAP secret.")
+    String chapSecret;
+    @Option(names = "--mutual-chap-user", description = "Target's user name for mutual CHAP.")
+    String mutualUser;
+    @Option(names = "--mutual-chap-secret", description = "Target's secret for mutual CHAP.")
+    String mutualSecret;
+    @Option(names = "--queue-depth", defaultValue = "128", description = "Commands outstanding per session (default: ${DEFAULT-VALUE}).")
+    int queueDepth;
+    @Option(names = "--metrics", defaultValue = "off", description = "Prometheus endpoint host:port, or 'off' (default: ${DEFAULT-VALUE}).")
+    String metrics;
+
+    @Override
+    public Integer call() throws Exception {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Duration session = Durations.parse(zkSessionTimeout, "--zk-session-timeout");
+            Duration gone = Durations.parse(nodeGoneTimeout, "--node-gone-timeout");
+            Duration wait = Durations.parse(failoverWait, "--failover-wait");
+            if ((chapUser == null) != (chapSecret == null) || (mutualUser == null) != (mutualSecret == null)) {
+                throw new IllegalArgumentException("CHAP user and secret go together");
+            }
+            Coordination coordination = new Coordination(Coordination.Settings.of(zkConnect).withSessionTimeout(session)).start();
+            started.push(coordination);
+            LunCatalog catalog = coordination.openLunCatalog();
+            ScsiContextStore contexts = coordination.openScsiContextStore();
+            NodeRegistry nodes = coordination.openNodeRegistry();
+            PlacementStore placements = coordination.openPlacementStore();
+            Leadership leadership = coordination.openLeadership("control-plane", "gateway-" + gatewayId + "-" + iscsiPort);
+            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Appliance.daemonThreads("cairn-timer-"));
+            started.push(timer::shutdownNow);
+            ControlPlane control = new ControlPlane(catalog, nodes, placements, leadership, new PlacementPolicy(),
+                    siteOf(nodes), gone, Duration.ofSeconds(1), timer, System::nanoTime);
+            started.push(control);
+            control.start();
+
+            BlockTransport transport = new BlockTransport(2);
+            started.push(transport::close);
+            ClusterClients clients = new ClusterClients(nodes, transport, -1, null);
+            started.push(clients);
+
+            ApplianceConfig config = new ApplianceConfig(null, new InetSocketAddress(listen, iscsiPort), portalAddress,
+                    zkConnect, null, 0, null, targetPrefix, 0, 0, 512, LunIdentity.DEFAULT_COMPANY_ID,
+                    chapUser, chapSecret, mutualUser, mutualSecret, queueDepth, 0, 15, null);
+            GatewayTargets targets = new GatewayTargets(config, catalog);
+            Function<String, Void> present = id -> {
+                catalog.get(id).filter(l -> !targets.presents(l.targetIqn())).ifPresent(l -> {
+                    targets.add(l, new DistributedLun(l, placements, clients, timer, wait, System::nanoTime));
+                    log.info("presenting LUN {} as {}", l.id(), l.targetIqn());
+                });
+                return null;
+            };
+            catalog.list().forEach(l -> present.apply(l.id()));
+            catalog.addListener(present::apply);
+
+            IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(queueDepth).withPort(gatewayId, gatewayId);
+            IscsiGateway gateway = IscsiGateway.start(targets, contexts, iscsi, new InetSocketAddress(listen, iscsiPort));
+            started.push(gateway);
+            if (!"off".equals(metrics)) {
+                int i = metrics.lastIndexOf(':');
+                started.push(Metrics.start(new InetSocketAddress(metrics.substring(0, i),
+                        Integer.parseInt(metrics.substring(i + 1))), gateway.server(), targets));
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                StoreCommand.closeAll(started);
+                stopped.countDown();
+            }, "cairn-shutdown"));
+            InetSocketAddress portal = gateway.portal();
+            System.out.println("Gateway ready: portal " + portal.getAddress().getHostAddress() + ":" + portal.getPort());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        } catch (IllegalArgumentException e) {
+            StoreCommand.closeAll(started);
+            System.err.println("cairn: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            StoreCommand.closeAll(started);
+            System.err.println("cairn: gateway failed to start: " + e);
+            return 1;
+        }
+    }
+
+    /** A LUN's local copies go to --site, or to the site most known store nodes are in. */
+    private Function<LunDefinition, String> siteOf(NodeRegistry nodes) {
+        return lun -> {
+            if (site != null) {
+                return site;
+            }
+            Map<String, Long> bySite = nodes.known().stream().collect(Collectors.groupingBy(NodeInfo::site, Collectors.counting()));
+            return bySite.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                    .map(Map.Entry::getKey).orElse("default");
+        };
+    }
+}
