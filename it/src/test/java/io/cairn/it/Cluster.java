@@ -66,7 +66,7 @@ final class Cluster implements AutoCloseable {
     private static final String CLI_JAVA_OPTS = "-Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     /** Memo of the distributed-mode probe: one JVM start per test run, not per test. */
-    private static volatile ExternalCommand.Result storeHelp;
+    private static final Map<Path, ExternalCommand.Result> STORE_HELP = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Options options;
     private final Path launcher;
@@ -89,8 +89,13 @@ final class Cluster implements AutoCloseable {
 
     /** Starts ZooKeeper, the stores, one gateway, and creates the LUN; on any failure stops what it started. */
     static Cluster start(Options options) throws IOException {
+        return start(options, Appliance.cairnLauncher(Appliance.moduleDir()));
+    }
+
+    /** As {@link #start(Options)} with another launcher (the harness's own test uses a scripted one). */
+    static Cluster start(Options options, Path launcherPath) throws IOException {
         Path moduleDir = Appliance.moduleDir();
-        Path launcher = requireDistributedMode(Appliance.cairnLauncher(moduleDir));
+        Path launcher = requireDistributedMode(launcherPath);
         Path parent = moduleDir.resolve("target/cluster");
         Files.createDirectories(parent);
         Cluster cluster = new Cluster(options, launcher, Files.createTempDirectory(parent, "cluster-"));
@@ -122,10 +127,10 @@ final class Cluster implements AutoCloseable {
             skipOrFail(require, "Cairn distribution not built (" + launcher
                     + "): run `mvn -q -o package -pl packaging -am -DskipTests` first");
         }
-        ExternalCommand.Result help = storeHelp;
+        ExternalCommand.Result help = STORE_HELP.get(launcher);
         if (help == null) {
             help = ExternalCommand.run(List.of(launcher.toString(), "store", "--help"), COMMAND_TIMEOUT);
-            storeHelp = help;
+            STORE_HELP.put(launcher, help);
         }
         // Picocli answers an unknown subcommand followed by --help with the top-level usage and exit 0:
         // only the store's own usage (its --block-port option) proves the role exists.
