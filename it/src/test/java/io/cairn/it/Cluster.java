@@ -216,6 +216,12 @@ final class Cluster implements AutoCloseable {
         store(node).start(START_TIMEOUT);
     }
 
+    /** Store {@code node}'s block port (the same across restarts). */
+    int storePort(int node) {
+        store(node);
+        return storePorts.get(node);
+    }
+
     boolean isStoreRunning(int node) {
         return store(node).isAlive();
     }
