@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,37 +49,48 @@ class ConformanceIT {
     void wholeLibiscsiSuite() throws IOException {
         assumeTrue(ExternalCommand.onPath("iscsi-test-cu"), "iscsi-test-cu missing (apt-get install libiscsi-bin)");
         try (Appliance appliance = Appliance.start(Appliance.Options.defaults().withSizes("1G", "64M"))) {
-            Path log = Appliance.moduleDir().resolve("target/iscsi-test-cu-" + appliance.kind().name().toLowerCase() + ".log");
-            List<String> command = new ArrayList<>();
-            // Line-buffered stdout, so the idle watchdog sees each test as it runs, not 4 KiB later.
-            if (ExternalCommand.onPath("stdbuf")) {
-                command.addAll(List.of("stdbuf", "-oL", "-eL"));
-            }
-            command.addAll(List.of("iscsi-test-cu", "-d", appliance.url(), appliance.url()));
-            ExternalCommand.Result run = ExternalCommand.run(command, GLOBAL_TIMEOUT, IDLE_TIMEOUT, log);
-            if (run.timedOut() || run.idleKilled()) {
-                Files.writeString(log, "\nHUNG\n", java.nio.file.StandardOpenOption.APPEND);
-            }
-            CuScore score = CuScore.of(Files.readString(log));
-            System.out.println("iscsi-test-cu: " + score.summary() + " (log " + log + ")");
-            System.out.print(score.details());
-
-            List<String> failedInRequiredSuites = new ArrayList<>();
-            for (Map.Entry<String, CuScore.Tally> suite : score.suites().entrySet()) {
-                if (!NOT_IMPLEMENTED_SUITES.contains(suite.getKey()) && suite.getValue().failed() > 0) {
-                    failedInRequiredSuites.add(suite.getKey() + " (" + suite.getValue().failed() + " failed)");
-                }
-            }
-            boolean alive = appliance.isRunning();
-            String context = score.summary() + "\n" + score.details()
-                    + (alive ? "" : "\ntarget output:\n" + appliance.output());
-            assertAll(
-                    () -> assertTrue(alive, "the target died during the conformance run\n" + context),
-                    () -> assertTrue(score.total() > 0, "no test ran: " + run.describe()),
-                    () -> assertEquals(0, score.hung(), "hung tests\n" + context),
-                    () -> assertTrue(score.failed() < MAX_FAILED, "failed " + score.failed() + " >= " + MAX_FAILED + "\n" + context),
-                    () -> assertTrue(score.skipped() < MAX_SKIPPED, "skipped " + score.skipped() + " >= " + MAX_SKIPPED + "\n" + context),
-                    () -> assertEquals(List.of(), failedInRequiredSuites, "FAILED in required suites\n" + context));
+            assertConformance(appliance.url(), appliance.kind().name().toLowerCase(), appliance::isRunning,
+                    appliance::output);
         }
+    }
+
+    /**
+     * Runs the whole suite against {@code url} (log in {@code it/target/iscsi-test-cu-<logName>.log}) and asserts
+     * the score: the target alive afterwards, some tests ran, none hung, fewer failures and skips than tgt, and
+     * no failure outside {@link #NOT_IMPLEMENTED_SUITES}. {@code targetOutput} is shown when the target died.
+     */
+    static void assertConformance(String url, String logName, BooleanSupplier targetAlive,
+                                  Supplier<String> targetOutput) throws IOException {
+        Path log = Appliance.moduleDir().resolve("target/iscsi-test-cu-" + logName + ".log");
+        List<String> command = new ArrayList<>();
+        // Line-buffered stdout, so the idle watchdog sees each test as it runs, not 4 KiB later.
+        if (ExternalCommand.onPath("stdbuf")) {
+            command.addAll(List.of("stdbuf", "-oL", "-eL"));
+        }
+        command.addAll(List.of("iscsi-test-cu", "-d", url, url));
+        ExternalCommand.Result run = ExternalCommand.run(command, GLOBAL_TIMEOUT, IDLE_TIMEOUT, log);
+        if (run.timedOut() || run.idleKilled()) {
+            Files.writeString(log, "\nHUNG\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+        CuScore score = CuScore.of(Files.readString(log));
+        System.out.println("iscsi-test-cu: " + score.summary() + " (log " + log + ")");
+        System.out.print(score.details());
+
+        List<String> failedInRequiredSuites = new ArrayList<>();
+        for (Map.Entry<String, CuScore.Tally> suite : score.suites().entrySet()) {
+            if (!NOT_IMPLEMENTED_SUITES.contains(suite.getKey()) && suite.getValue().failed() > 0) {
+                failedInRequiredSuites.add(suite.getKey() + " (" + suite.getValue().failed() + " failed)");
+            }
+        }
+        boolean alive = targetAlive.getAsBoolean();
+        String context = score.summary() + "\n" + score.details()
+                + (alive ? "" : "\ntarget output:\n" + targetOutput.get());
+        assertAll(
+                () -> assertTrue(alive, "the target died during the conformance run\n" + context),
+                () -> assertTrue(score.total() > 0, "no test ran: " + run.describe()),
+                () -> assertEquals(0, score.hung(), "hung tests\n" + context),
+                () -> assertTrue(score.failed() < MAX_FAILED, "failed " + score.failed() + " >= " + MAX_FAILED + "\n" + context),
+                () -> assertTrue(score.skipped() < MAX_SKIPPED, "skipped " + score.skipped() + " >= " + MAX_SKIPPED + "\n" + context),
+                () -> assertEquals(List.of(), failedInRequiredSuites, "FAILED in required suites\n" + context));
     }
 }

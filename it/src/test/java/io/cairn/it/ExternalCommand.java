@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,7 +55,15 @@ final class ExternalCommand {
      * collected and, when {@code log} is not null, also streamed to that file as it arrives.
      */
     static Result run(List<String> command, Duration timeout, Duration idle, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, timeout, idle, log, Map.of());
+    }
+
+    /** As {@link #run(List, Duration, Duration, Path)}, with {@code environment} added to this JVM's. */
+    static Result run(List<String> command, Duration timeout, Duration idle, Path log,
+                      Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         StringBuffer output = new StringBuffer();
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());

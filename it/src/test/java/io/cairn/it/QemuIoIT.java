@@ -30,9 +30,6 @@ class QemuIoIT {
 
     private static final String LUN_SIZE = "256M";
     private static final String SUBUNIT_SIZE = "16M";
-    /** qemu-io commands per process: each process is one iSCSI login. */
-    private static final int BATCH = 120;
-
     @BeforeAll
     static void needQemu() {
         assumeTrue(ExternalCommand.onPath("qemu-io") && ExternalCommand.onPath("qemu-img"),
@@ -125,30 +122,8 @@ class QemuIoIT {
         }
     }
 
-    /**
-     * Runs the commands in batches (one qemu-io process, one login, per batch) and fails on any non-zero exit,
-     * any "Pattern verification failed" and any command that did not report {@code done} ("wrote"/"read").
-     */
     private static void qemuIo(String url, List<PatternPlan.Write> ranges, Function<PatternPlan.Write, String> command,
                                String done, Appliance appliance) throws IOException {
-        for (int from = 0; from < ranges.size(); from += BATCH) {
-            List<PatternPlan.Write> batch = ranges.subList(from, Math.min(ranges.size(), from + BATCH));
-            List<String> args = new ArrayList<>(Arrays.asList("qemu-io", "-f", "raw"));
-            for (PatternPlan.Write w : batch) {
-                args.add("-c");
-                args.add(command.apply(w));
-            }
-            args.add(url);
-            ExternalCommand.Result r = ExternalCommand.run(args, Duration.ofMinutes(3));
-            String context = r.describe() + "\ntarget output (tail):\n" + tail(appliance.output());
-            assertFalse(r.output().contains("Pattern verification failed"), "data mismatch\n" + context);
-            assertTrue(r.succeeded(), context);
-            long completed = r.output().lines().filter(l -> l.startsWith(done + " ")).count();
-            assertEquals(batch.size(), completed, "commands completed\n" + context);
-        }
-    }
-
-    private static String tail(String s) {
-        return s.length() > 5000 ? s.substring(s.length() - 5000) : s;
+        QemuIo.run(url, ranges, command, done, appliance::output);
     }
 }
