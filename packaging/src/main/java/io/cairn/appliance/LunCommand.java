@@ -102,8 +102,8 @@ final class LunCommand implements Runnable {
                     }
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
-                System.out.println("LUN " + id + " created: target " + lun.targetIqn() + ", " + lun.subUnitCount()
-                        + " sub-units, " + copies + " copies");
+                System.out.println("LUN " + id + " created: target " + lun.targetIqn());
+                System.out.println(lun.subUnitCount() + " sub-units, " + copies + " copies each");
                 return 0;
             }
         }
