@@ -54,7 +54,7 @@ final class StoreCommand implements Callable<Integer> {
     int port;
     @Option(names = "--replication-block", defaultValue = "4K", description = "Replication block size (default: ${DEFAULT-VALUE}).")
     String replicationBlock;
-    @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads; 0 runs block I/O on the network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
     @Override
@@ -70,8 +70,14 @@ final class StoreCommand implements Callable<Integer> {
             PlacementStore placements = coordination.openPlacementStore();
             ResyncReports reports = new ResyncReports(coordination);
 
-            ExecutorService io = Executors.newFixedThreadPool(ioThreads, Appliance.daemonThreads("cairn-io-"));
-            started.push(() -> io.shutdownNow());
+            java.util.concurrent.Executor io;
+            if (ioThreads > 0) {
+                ExecutorService pool = Executors.newFixedThreadPool(ioThreads, Appliance.daemonThreads("cairn-io-"));
+                started.push(pool::shutdownNow);
+                io = pool;
+            } else {
+                io = Runnable::run;
+            }
             SubUnitStore store = SubUnitStore.open(dataDir.resolve("store"), nodeId, io,
                     (int) Sizes.parse(replicationBlock));
             started.push(store);
