@@ -1,31 +1,12 @@
 package io.cairn.appliance;
 
 import io.cairn.coord.Coordination;
-import io.cairn.coord.cluster.Leadership;
-import io.cairn.coord.cluster.NodeInfo;
-import io.cairn.coord.cluster.NodeRegistry;
-import io.cairn.coord.lun.LunCatalog;
-import io.cairn.coord.lun.LunDefinition;
-import io.cairn.coord.placement.PlacementStore;
-import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.iscsi.IscsiConfig;
-import io.cairn.lun.LunIdentity;
-import io.cairn.lun.control.ControlPlane;
-import io.cairn.lun.device.DistributedLun;
-import io.cairn.lun.placement.PlacementPolicy;
-import io.cairn.store.net.BlockTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -85,45 +66,7 @@ final class GatewayCommand implements Callable<Integer> {
             }
             Coordination coordination = new Coordination(Coordination.Settings.of(zkConnect).withSessionTimeout(session)).start();
             started.push(coordination);
-            LunCatalog catalog = coordination.openLunCatalog();
-            ScsiContextStore contexts = coordination.openScsiContextStore();
-            NodeRegistry nodes = coordination.openNodeRegistry();
-            PlacementStore placements = coordination.openPlacementStore();
-            Leadership leadership = coordination.openLeadership("control-plane", "gateway-" + gatewayId + "-" + iscsiPort);
-            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Appliance.daemonThreads("cairn-timer-"));
-            started.push(timer::shutdownNow);
-            ControlPlane control = new ControlPlane(catalog, nodes, placements, leadership, new PlacementPolicy(),
-                    siteOf(nodes), gone, Duration.ofSeconds(1), timer, System::nanoTime);
-            started.push(control);
-            control.start();
-
-            BlockTransport transport = new BlockTransport(2);
-            started.push(transport::close);
-            ClusterClients clients = new ClusterClients(nodes, transport, -1, null);
-            started.push(clients);
-
-            ApplianceConfig config = new ApplianceConfig(null, new InetSocketAddress(listen, iscsiPort), portalAddress,
-                    zkConnect, null, 0, null, targetPrefix, 0, 0, 512, LunIdentity.DEFAULT_COMPANY_ID,
-                    chapUser, chapSecret, mutualUser, mutualSecret, queueDepth, 0, 15, null);
-            GatewayTargets targets = new GatewayTargets(config, catalog);
-            Function<String, Void> present = id -> {
-                catalog.get(id).filter(l -> !targets.presents(l.targetIqn())).ifPresent(l -> {
-                    targets.add(l, new DistributedLun(l, placements, clients, timer, wait, System::nanoTime));
-                    log.info("presenting LUN {} as {}", l.id(), l.targetIqn());
-                });
-                return null;
-            };
-            catalog.list().forEach(l -> present.apply(l.id()));
-            catalog.addListener(present::apply);
-
-            IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(queueDepth).withPort(gatewayId, gatewayId);
-            IscsiGateway gateway = IscsiGateway.start(targets, contexts, iscsi, new InetSocketAddress(listen, iscsiPort));
-            started.push(gateway);
-            if (!"off".equals(metrics)) {
-                int i = metrics.lastIndexOf(':');
-                started.push(Metrics.start(new InetSocketAddress(metrics.substring(0, i),
-                        Integer.parseInt(metrics.substring(i + 1))), gateway.server(), targets));
-            }
+            IscsiGateway gateway = new GatewayRole(options(gone, wait), coordination, -1, null).start(started);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 StoreCommand.closeAll(started);
@@ -145,16 +88,9 @@ final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    /** A LUN's local copies go to --site, or to the site most known store nodes are in. */
-    private Function<LunDefinition, String> siteOf(NodeRegistry nodes) {
-        return lun -> {
-            if (site != null) {
-                return site;
-            }
-            Map<String, Long> bySite = nodes.known().stream().collect(Collectors.groupingBy(NodeInfo::site, Collectors.counting()));
-            return bySite.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
-                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
-                    .map(Map.Entry::getKey).orElse("default");
-        };
+    GatewayRole.Options options(Duration gone, Duration wait) {
+        return new GatewayRole.Options(listen, iscsiPort, portalAddress, gatewayId, site, gone, wait, targetPrefix,
+                chapUser, chapSecret, mutualUser, mutualSecret, queueDepth, metrics);
     }
+
 }

@@ -54,6 +54,12 @@ final class StoreCommand implements Callable<Integer> {
     int port;
     @Option(names = "--replication-block", defaultValue = "4K", description = "Replication block size (default: ${DEFAULT-VALUE}).")
     String replicationBlock;
+    @Option(names = "--iscsi-port", description = "Also run a gateway in this process on this iSCSI port; its commands for sub-units led by this store take no network hop.")
+    Integer iscsiPort;
+    @Option(names = "--gateway-id", description = "Portal group tag and relative port id of that gateway (default: the node id).")
+    Integer gatewayId;
+    @Option(names = "--node-gone-timeout", defaultValue = "60s", description = "For that gateway's control plane: a store away this long is replaced (default: ${DEFAULT-VALUE}).")
+    String nodeGoneTimeout;
     @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads; 0 runs block I/O on the network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
@@ -100,6 +106,15 @@ final class StoreCommand implements Callable<Integer> {
             started.push(server::close);
             InetSocketAddress bound = server.bind(new InetSocketAddress(listen, port));
             nodes.register(new NodeInfo(nodeId, site, listen, bound.getPort()));
+            String gatewayReady = null;
+            if (iscsiPort != null) {
+                GatewayRole.Options options = new GatewayRole.Options(listen, iscsiPort, null,
+                        gatewayId == null ? nodeId : gatewayId, site, Durations.parse(nodeGoneTimeout, "--node-gone-timeout"),
+                        Duration.ofSeconds(20), "iqn.2026-11.io.cairn:", null, null, null, null, 128, "off");
+                IscsiGateway gateway = new GatewayRole(options, coordination, nodeId, host).start(started);
+                gatewayReady = "Gateway ready: portal " + gateway.portal().getAddress().getHostAddress() + ":"
+                        + gateway.portal().getPort();
+            }
 
             // As primary, bring replicas that are behind back in sync: on placement changes, on
             // membership changes (a returning node leaves its placement unchanged) and periodically
@@ -117,6 +132,9 @@ final class StoreCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "cairn-shutdown"));
             System.out.println("Store ready: node " + nodeId + " site " + site + " at " + listen + ":" + bound.getPort());
+            if (gatewayReady != null) {
+                System.out.println(gatewayReady);
+            }
             System.out.flush();
             stopped.await();
             return 0;
