@@ -45,6 +45,7 @@ public final class DefaultScsiCore implements ScsiCore {
     private final Executor executor;
     private final NexusRegistry nexuses = new NexusRegistry();
     private final CoreServices services;
+    private final SharedNexuses shared;
 
     /**
      * @param luns         which logical units each target presents
@@ -56,12 +57,19 @@ public final class DefaultScsiCore implements ScsiCore {
      */
     public DefaultScsiCore(LunDirectory luns, ScsiContextStore contexts, ScsiCoreConfig config,
             Reservations reservations, TaskAborter aborter, Executor executor) {
+        this(luns, contexts, config, reservations, aborter, executor, SharedNexuses.NONE);
+    }
+
+    /** @param shared the nexuses of other gateways, for unit attentions raised here (a cluster) */
+    public DefaultScsiCore(LunDirectory luns, ScsiContextStore contexts, ScsiCoreConfig config,
+            Reservations reservations, TaskAborter aborter, Executor executor, SharedNexuses shared) {
         this.luns = luns;
         this.contexts = contexts;
         this.config = config;
         this.executor = executor;
+        this.shared = shared;
         this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
-                nexuses, executor);
+                nexuses, executor, shared);
     }
 
     /** The production wiring: SPC-4 reservation rules. */
@@ -297,6 +305,16 @@ public final class DefaultScsiCore implements ScsiCore {
             if (contexts.current(u.id()).unitAttentions().containsKey(nexus.key())) {
                 update(u.id(), c -> UnitAttentions.clear(c, nexus.key()));
             }
+            publishNexuses(u.id());
+        }
+    }
+
+    /** Tells the other gateways which nexuses see this logical unit here. */
+    private void publishNexuses(String lunId) {
+        try {
+            shared.publish(lunId, java.util.Set.copyOf(services.localNexusKeysOf(lunId)));
+        } catch (RuntimeException e) {
+            // Coordination unavailable: the directory catches up on the next change.
         }
     }
 
@@ -306,6 +324,7 @@ public final class DefaultScsiCore implements ScsiCore {
         Reservations rules = services.reservations();
         for (LogicalUnit u : unitsOf(targetName)) {
             update(u.id(), c -> UnitAttentions.clear(rules.onNexusLoss(c, nexus), nexus.key()));
+            publishNexuses(u.id());
         }
     }
 

@@ -24,6 +24,24 @@ public interface ScsiContextStore extends AutoCloseable {
      */
     <R> CompletableFuture<R> update(String lunId, Function<ScsiContext, Update<R>> change);
 
+    /**
+     * The latest context as ZooKeeper holds it, not the local copy: for decisions that must see a
+     * change another gateway made a moment ago (PERSISTENT RESERVE IN). The default (one process)
+     * is the local copy, which is then always the latest.
+     */
+    default CompletableFuture<ScsiContext> fresh(String lunId) {
+        return CompletableFuture.completedFuture(current(lunId));
+    }
+
+    /**
+     * Like {@link #update}, but completes only once every live gateway has applied the written
+     * context, so no gateway still admits I/O the new state forbids (design.md "Consistency
+     * invariants": PERSISTENT RESERVE OUT). The default (one process) is {@link #update}.
+     */
+    default <R> CompletableFuture<R> updateEverywhere(String lunId, Function<ScsiContext, Update<R>> change) {
+        return update(lunId, change);
+    }
+
     /** Called, on a coordination thread, with each new context written by anyone. */
     void addListener(String lunId, Consumer<ScsiContext> listener);
 

@@ -20,10 +20,25 @@ public record CoreServices(
         Reservations reservations,
         TaskAborter aborter,
         NexusRegistry nexuses,
-        Executor executor) {
+        Executor executor,
+        io.cairn.scsi.SharedNexuses shared) {
 
-    /** Keys of every nexus known to this gateway through which logical unit {@code lunId} is visible. */
+    /**
+     * Keys of every nexus through which logical unit {@code lunId} is visible: this gateway's, and
+     * those other gateways publish.
+     */
     public List<String> nexusKeysOf(String lunId) {
+        List<String> keys = new ArrayList<>(localNexusKeysOf(lunId));
+        for (String k : shared.of(lunId)) {
+            if (!keys.contains(k)) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    /** Keys of this gateway's nexuses through which logical unit {@code lunId} is visible. */
+    public List<String> localNexusKeysOf(String lunId) {
         List<String> keys = new ArrayList<>();
         for (String target : nexuses.targets()) {
             boolean presents = luns.luns(target).stream()

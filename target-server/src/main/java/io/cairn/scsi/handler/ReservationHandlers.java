@@ -18,12 +18,12 @@ import java.util.function.BiFunction;
 public final class ReservationHandlers {
 
     public CommandHandler in() {
-        return r -> {
-            byte[] data = r.core().reservations().in(r.context(), r.cdb().serviceAction());
-            Outcome o = data == null ? Outcome.check(Sense.invalidCdbField(1, 4))
+        // The latest state, not the local copy: another gateway may have changed it a moment ago.
+        return r -> r.core().contexts().fresh(r.unit().id()).thenApply(ctx -> {
+            byte[] data = r.core().reservations().in(ctx, r.cdb().serviceAction());
+            return data == null ? Outcome.check(Sense.invalidCdbField(1, 4))
                     : Outcome.data(data, r.cdb().allocationLength());
-            return CompletableFuture.completedFuture(o);
-        };
+        });
     }
 
     public CommandHandler out() {
@@ -45,8 +45,9 @@ public final class ReservationHandlers {
     private static CompletableFuture<Outcome> apply(Request r, BiFunction<Reservations, ScsiContext, PrOutcome> rule) {
         Reservations rules = r.core().reservations();
         String lunId = r.unit().id();
+        // Every gateway must have applied the change before it completes (design.md invariants).
         return r.core().contexts()
-                .<PrOutcome>update(lunId, ctx -> {
+                .<PrOutcome>updateEverywhere(lunId, ctx -> {
                     PrOutcome o = rule.apply(rules, ctx);
                     return new Update<>(o.next(), o);
                 })
