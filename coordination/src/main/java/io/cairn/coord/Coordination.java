@@ -4,6 +4,8 @@ import io.cairn.coord.cluster.ZkLeadership;
 import io.cairn.coord.cluster.ZkNodeRegistry;
 import io.cairn.coord.lun.ZkLunCatalog;
 import io.cairn.coord.placement.ZkPlacementStore;
+import io.cairn.coord.scsi.ZkGatewayAcks;
+import io.cairn.coord.scsi.ZkNexusDirectory;
 import io.cairn.coord.scsi.ZkScsiContextStore;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
@@ -161,6 +163,20 @@ public final class Coordination implements AutoCloseable {
     /** Opens the SCSI context store, its cache primed; closed with this. */
     public ZkScsiContextStore openScsiContextStore() {
         return track(ZkScsiContextStore.open(this));
+    }
+
+    /**
+     * Opens the applied-everywhere acknowledgements over {@code store} (this process's SCSI
+     * context store, e.g. from {@link #openScsiContextStore()}); closed with this. A gateway then
+     * calls {@code join(gatewayId)} before serving I/O.
+     */
+    public ZkGatewayAcks openGatewayAcks(ZkScsiContextStore store) {
+        return track(ZkGatewayAcks.open(this, store));
+    }
+
+    /** Opens the directory of I_T nexuses, publishing this gateway's as {@code gatewayId}; closed with this. */
+    public ZkNexusDirectory openNexusDirectory(String gatewayId) {
+        return track(ZkNexusDirectory.open(this, gatewayId));
     }
 
     /** Opens the node registry, its live and known sets primed; closed with this (withdrawing live registrations). */

@@ -130,6 +130,11 @@ public final class ZNodeMirror<T> implements AutoCloseable {
     }
 
     private Entry<T> decoded(byte[] data, Stat stat) {
+        return decode(decoder, data, stat);
+    }
+
+    /** Decodes a node as read, keeping a decoding error in the entry rather than throwing. */
+    public static <T> Entry<T> decode(Function<byte[], T> decoder, byte[] data, Stat stat) {
         try {
             return new Entry<>(decoder.apply(data), null, stat.getVersion(), stat.getCzxid(), stat.getMzxid(), false);
         } catch (RuntimeException e) {

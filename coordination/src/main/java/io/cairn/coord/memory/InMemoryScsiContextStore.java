@@ -2,7 +2,7 @@ package io.cairn.coord.memory;
 
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.scsi.ScsiContext;
-import io.cairn.coord.scsi.ScsiContextStore;
+import io.cairn.coord.scsi.VersionedScsiContextStore;
 
 import java.util.List;
 import java.util.Map;
@@ -15,13 +15,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A {@link ScsiContextStore} held in this process, for other modules' tests. Like the ZooKeeper
+ * A {@link io.cairn.coord.scsi.ScsiContextStore} held in this process, for other modules' tests. Like the ZooKeeper
  * store, every change is a compare-and-set on a versioned document, re-applied on a conflict, so
  * a change function that is not pure misbehaves here as it would there. Futures complete before
  * {@code update} returns; listeners run on the updating thread. {@link #setReachable} plays a
  * lost ZooKeeper.
  */
-public final class InMemoryScsiContextStore implements ScsiContextStore {
+public final class InMemoryScsiContextStore implements VersionedScsiContextStore {
 
     private static final int MAX_ATTEMPTS = 10_000;
 
@@ -49,6 +49,29 @@ public final class InMemoryScsiContextStore implements ScsiContextStore {
 
     @Override
     public <R> CompletableFuture<R> update(String lunId, Function<ScsiContext, Update<R>> change) {
+        return updateVersioned(lunId, change).thenApply(Written::result);
+    }
+
+    /** {@inheritDoc} The version is the store-wide number of the write (0: never written or deleted). */
+    @Override
+    public long appliedVersion(String lunId) {
+        Versioned v = contexts.get(lunId);
+        return v == null ? 0 : v.version();
+    }
+
+    /** There is only one copy here, so this is {@link #current}, unless unreachable. */
+    @Override
+    public CompletableFuture<ScsiContext> fresh(String lunId) {
+        try {
+            requireReachable("read", lunId);
+        } catch (CoordinationUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.completedFuture(current(lunId));
+    }
+
+    @Override
+    public <R> CompletableFuture<Written<R>> updateVersioned(String lunId, Function<ScsiContext, Update<R>> change) {
         Objects.requireNonNull(change, "change");
         try {
             requireReachable("update", lunId);
@@ -56,14 +79,16 @@ public final class InMemoryScsiContextStore implements ScsiContextStore {
                 Versioned seen = contexts.get(lunId);
                 Update<R> update = change.apply(seen == null ? ScsiContext.EMPTY : seen.context());
                 if (update == null) throw new NullPointerException("change returned null for LUN " + lunId);
-                if (update.next() == null) return CompletableFuture.completedFuture(update.result());
+                if (update.next() == null) {
+                    return CompletableFuture.completedFuture(new Written<>(update.result(), seen == null ? 0 : seen.version()));
+                }
                 Versioned next = new Versioned(update.next(), writes.incrementAndGet());
                 boolean written = seen == null
                         ? contexts.putIfAbsent(lunId, next) == null
                         : contexts.replace(lunId, seen, next);
                 if (written) {
                     notifyListeners(lunId);
-                    return CompletableFuture.completedFuture(update.result());
+                    return CompletableFuture.completedFuture(new Written<>(update.result(), next.version()));
                 }
             }
             throw new IllegalStateException("SCSI context of LUN " + lunId + " contended " + MAX_ATTEMPTS + " times");

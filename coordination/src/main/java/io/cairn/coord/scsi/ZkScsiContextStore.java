@@ -4,6 +4,7 @@ import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -32,14 +37,22 @@ import java.util.regex.Pattern;
  * <p>{@link #current} reads a local copy of every LUN's context, primed before {@link #open}
  * returns and kept current by a watch. {@link #update} runs on one writer thread per store, so
  * this process never races itself; against other processes it is a compare-and-set on the
- * znode version: on a conflict it re-reads the node and applies the change again, at most
- * {@code maxAttempts} times. The future completes after ZooKeeper acknowledged the write and
- * the local copy holds it, so the caller's next {@link #current} sees its own change.
+ * znode version. Each attempt applies the change to the document read fresh from ZooKeeper
+ * (sync, then read), never to the local copy, which may lag a peer's write: a change whose
+ * answer is "nothing to write" (a RESERVATION CONFLICT) is thereby decided on the latest state
+ * too. On a conflict it applies the change again, at most {@code maxAttempts} times. The future
+ * completes after ZooKeeper acknowledged the write and the local copy holds it, so the caller's
+ * next {@link #current} sees its own change.
+ *
+ * <p>Context versions ({@link VersionedScsiContextStore}) are the znode's modification zxid:
+ * unlike the znode data version they keep growing when a LUN's document is deleted and created
+ * again. The local copy's version is what {@link #addAppliedListener} reports.
  */
-public final class ZkScsiContextStore implements ScsiContextStore {
+public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZkScsiContextStore.class);
     public static final int DEFAULT_MAX_ATTEMPTS = 32;
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
     private static final String LUNS = "/luns";
     private static final Pattern CONTEXT_PATH = Pattern.compile("/luns/([^/]+)/scsi-context");
 
@@ -47,6 +60,9 @@ public final class ZkScsiContextStore implements ScsiContextStore {
     private final CuratorFramework curator;
     private final int maxAttempts;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
+    /** Per LUN, the version last handed to the listeners; written only on the watch's thread. */
+    private final Map<String, Long> applied = new ConcurrentHashMap<>();
     private final ZNodeMirror<ScsiContext> mirror;
     private final ExecutorService writer;
 
@@ -107,8 +123,58 @@ public final class ZkScsiContextStore implements ScsiContextStore {
 
     @Override
     public <R> CompletableFuture<R> update(String lunId, Function<ScsiContext, Update<R>> change) {
+        return updateVersioned(lunId, change).thenApply(Written::result);
+    }
+
+    /** {@inheritDoc} The version is the znode's modification zxid. */
+    @Override
+    public <R> CompletableFuture<Written<R>> updateVersioned(String lunId, Function<ScsiContext, Update<R>> change) {
         Objects.requireNonNull(change, "change");
         return submit(lunId, "update", result -> apply(lunId, change, result));
+    }
+
+    /**
+     * {@inheritDoc} Here: the version last handed to the LUN's listeners and applied listeners
+     * (so it may trail, briefly, what {@link #current} already answers); 0 before any or after a delete.
+     */
+    @Override
+    public long appliedVersion(String lunId) {
+        return applied.getOrDefault(lunId, 0L);
+    }
+
+    /** The LUN ids whose context this process has applied (not deleted). No I/O. */
+    public Set<String> appliedLunIds() {
+        Set<String> ids = new TreeSet<>();
+        applied.forEach((id, version) -> {
+            if (version > 0) ids.add(id);
+        });
+        return ids;
+    }
+
+    private static long versionOf(ZNodeMirror.Entry<?> entry) {
+        return entry == null || !entry.present() ? 0 : entry.mzxid();
+    }
+
+    /** {@inheritDoc} Runs on the writer thread, after updates submitted before it. */
+    @Override
+    public CompletableFuture<ScsiContext> fresh(String lunId) {
+        return submit(lunId, "read", result -> {
+            if (!coordination.isConnected()) {
+                result.completeExceptionally(notConnected("read", lunId));
+                return;
+            }
+            result.complete(contextOf(lunId, readFresh(lunId)));
+        });
+    }
+
+    /**
+     * Called, on the watch's thread, with a LUN id and the version of its context each time the
+     * local copy advances, after that LUN's {@link #addListener listeners} have run: from then on
+     * this process acts on that version. Not called for an undecodable document (this process
+     * fails closed on it, so it has not applied it). A deleted context reports version 0.
+     */
+    public void addAppliedListener(BiConsumer<String, Long> listener) {
+        appliedListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
@@ -142,18 +208,18 @@ public final class ZkScsiContextStore implements ScsiContextStore {
     }
 
     /** Runs on the writer thread. */
-    private <R> void apply(String lunId, Function<ScsiContext, Update<R>> change, CompletableFuture<R> result) {
+    private <R> void apply(String lunId, Function<ScsiContext, Update<R>> change, CompletableFuture<Written<R>> result) {
         String path = contextPath(lunId);
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             if (!coordination.isConnected()) {
                 result.completeExceptionally(notConnected("update", lunId));
                 return;
             }
-            ZNodeMirror.Entry<ScsiContext> seen = mirror.get(lunId);
+            ZNodeMirror.Entry<ScsiContext> seen = readFresh(lunId);
             Update<R> update = change.apply(contextOf(lunId, seen));
             if (update == null) throw new NullPointerException("change returned null for LUN " + lunId);
             if (update.next() == null) {
-                result.complete(update.result());
+                result.complete(new Written<>(update.result(), versionOf(seen)));
                 return;
             }
             byte[] json = ScsiContextCodec.encode(update.next());
@@ -166,12 +232,11 @@ public final class ZkScsiContextStore implements ScsiContextStore {
                     curator.create().creatingParentsIfNeeded().storingStatIn(stat).forPath(path, json);
                 }
                 mirror.wrote(lunId, update.next(), stat);
-                result.complete(update.result());
+                result.complete(new Written<>(update.result(), stat.getMzxid()));
                 return;
             } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
                      | KeeperException.NoNodeException e) {
-                // another process changed it since our copy was current: read it and apply again
-                refresh(lunId, seen);
+                // another process changed it between our read and our write: read it and apply again
             } catch (Exception e) {
                 result.completeExceptionally(unavailable("update", lunId, e));
                 return;
@@ -181,16 +246,48 @@ public final class ZkScsiContextStore implements ScsiContextStore {
                 + " changed under " + maxAttempts + " consecutive attempts to update it; gave up"));
     }
 
-    /** Reads the node straight from ZooKeeper into the local copy; the watch may not have caught up yet. */
-    private void refresh(String lunId, ZNodeMirror.Entry<ScsiContext> seen) {
+    /**
+     * Reads the node straight from ZooKeeper into the local copy, after a sync so that the server
+     * this session talks to has every write committed before now (a follower may lag the leader;
+     * ZooKeeper Programmer's Guide, "Consistency Guarantees"). Returns what was read: the watch
+     * may not have caught up yet, and the local copy never moves backwards, so it is not re-read.
+     */
+    private ZNodeMirror.Entry<ScsiContext> readFresh(String lunId) {
+        String path = contextPath(lunId);
         Stat stat = new Stat();
         try {
-            byte[] data = curator.getData().storingStatIn(stat).forPath(contextPath(lunId));
+            sync(path);
+            byte[] data = curator.getData().storingStatIn(stat).forPath(path);
+            ZNodeMirror.Entry<ScsiContext> read = ZNodeMirror.decode(ScsiContextCodec::decode, data, stat);
             mirror.read(lunId, data, stat);
+            return read;
         } catch (KeeperException.NoNodeException e) {
+            ZNodeMirror.Entry<ScsiContext> seen = mirror.get(lunId);
             if (seen != null && seen.present()) mirror.deleted(lunId, seen.czxid());
+            return null;
         } catch (Exception e) {
             throw unavailable("read", lunId, e);
+        }
+    }
+
+    private void sync(String path) throws Exception {
+        sync(curator, path);
+    }
+
+    /** Curator's foreground sync does not wait for the answer; this does, within a bound. */
+    static void sync(CuratorFramework curator, String path) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        curator.sync().inBackground((client, event) -> done.complete(event.getResultCode())).forPath(path);
+        int rc;
+        try {
+            rc = done.get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CoordinationUnavailableException("ZooKeeper sync of " + path + " did not answer within "
+                    + SYNC_TIMEOUT, e);
+        }
+        // NONODE is fine: sync is about the server, not the node
+        if (rc != Code.OK.intValue() && rc != Code.NONODE.intValue()) {
+            throw KeeperException.create(Code.get(rc), path);
         }
     }
 
@@ -213,17 +310,26 @@ public final class ZkScsiContextStore implements ScsiContextStore {
 
     /** Runs on the watch's thread. */
     private void changed(String lunId, ZNodeMirror.Entry<ScsiContext> entry) {
-        List<Consumer<ScsiContext>> forLun = listeners.get(lunId);
-        if (forLun == null || (entry.present() && entry.value() == null)) return;
+        if (entry.present() && entry.value() == null) return;
         ScsiContext context = entry.present() ? entry.value() : ScsiContext.EMPTY;
-        for (Consumer<ScsiContext> listener : forLun) {
+        for (Consumer<ScsiContext> listener : listeners.getOrDefault(lunId, List.of())) {
             try {
                 listener.accept(context);
             } catch (RuntimeException e) {
                 log.error("SCSI context listener failed for LUN {}", lunId, e);
             }
         }
+        long version = versionOf(entry);
+        applied.put(lunId, version);
+        for (BiConsumer<String, Long> listener : appliedListeners) {
+            try {
+                listener.accept(lunId, version);
+            } catch (RuntimeException e) {
+                log.error("applied-version listener failed for LUN {}", lunId, e);
+            }
+        }
     }
+
 
     private CoordinationUnavailableException notConnected(String what, String lunId) {
         return new CoordinationUnavailableException("cannot " + what + " SCSI context of LUN " + lunId

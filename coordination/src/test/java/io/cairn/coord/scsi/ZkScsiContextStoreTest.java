@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,5 +174,72 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
         });
         ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.update("lun-a", register(1))));
         assertEquals(CoordinationUnavailableException.class, e.getCause().getClass());
+    }
+
+    /**
+     * Holds back client A's watch: A's listener blocks on B's first write, so A's local copy
+     * stays there while B writes again straight through its own Curator client.
+     */
+    private record StaleCopy(ZkScsiContextStore a, CountDownLatch release) {}
+
+    private StaleCopy staleCopyOfA() throws Exception {
+        ZkScsiContextStore a = zk.newCoordination(namespace).openScsiContextStore();
+        Coordination b = zk.newCoordination(namespace);
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        a.addListener("lun-a", context -> {
+            blocked.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ScsiContext one = ScsiContext.EMPTY.withAptpl(true);
+        b.curator().create().creatingParentsIfNeeded().forPath("/luns/lun-a/scsi-context", ScsiContextCodec.encode(one));
+        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        ScsiContext two = richContext();
+        b.curator().setData().forPath("/luns/lun-a/scsi-context", ScsiContextCodec.encode(two));
+        assertTrue(a.current("lun-a").aptpl() && a.current("lun-a").prGeneration() == 0, "A's copy is stale");
+        return new StaleCopy(a, release);
+    }
+
+    @Test
+    void updateDecidesOnTheLatestDocumentNotTheStaleLocalCopy() throws Exception {
+        StaleCopy stale = staleCopyOfA();
+        try {
+            // an answer-only change (think RESERVATION CONFLICT): nothing written, decided on B's latest write
+            long seen = await(stale.a().update("lun-a", c -> Update.unchanged(c.prGeneration())));
+            assertEquals(richContext().prGeneration(), seen);
+            assertSameContext(richContext(), stale.a().current("lun-a"));
+        } finally {
+            stale.release().countDown();
+        }
+    }
+
+    @Test
+    void freshReadsTheLatestDocumentAndAdvancesTheLocalCopy() throws Exception {
+        StaleCopy stale = staleCopyOfA();
+        try {
+            assertSameContext(richContext(), await(stale.a().fresh("lun-a")));
+            assertSameContext(richContext(), stale.a().current("lun-a"));
+        } finally {
+            stale.release().countDown();
+        }
+        Eventually.await("listeners caught up", () -> stale.a().appliedVersion("lun-a") > 0);
+    }
+
+    @Test
+    void updateVersionedTellsTheZnodeModificationZxid() throws Exception {
+        Coordination coordination = zk.newCoordination(namespace);
+        ZkScsiContextStore store = coordination.openScsiContextStore();
+        var first = await(store.updateVersioned("lun-a", register(1)));
+        assertEquals(coordination.curator().checkExists().forPath("/luns/lun-a/scsi-context").getMzxid(), first.version());
+        var unchanged = await(store.updateVersioned("lun-a", c -> Update.unchanged("same")));
+        assertEquals(new VersionedScsiContextStore.Written<>("same", first.version()), unchanged);
+        var second = await(store.updateVersioned("lun-a", register(2)));
+        assertTrue(second.version() > first.version());
+        Eventually.await("applied", () -> store.appliedVersion("lun-a") == second.version());
+        assertEquals(0, store.appliedVersion("lun-never"));
     }
 }
