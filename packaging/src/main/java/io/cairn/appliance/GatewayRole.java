@@ -55,7 +55,14 @@ final class GatewayRole {
     /** Starts every part, pushing each onto {@code started} for closing in reverse order. */
     IscsiGateway start(Deque<AutoCloseable> started) throws Exception {
         LunCatalog catalog = coordination.openLunCatalog();
-        ScsiContextStore contexts = coordination.openScsiContextStore();
+        io.cairn.coord.scsi.ZkScsiContextStore zkContexts = coordination.openScsiContextStore();
+        String gatewayName = "gateway-" + o.gatewayId();
+        io.cairn.coord.scsi.GatewayAcks acks = coordination.openGatewayAcks(zkContexts);
+        started.push(acks);
+        io.cairn.coord.scsi.NexusDirectory nexusDirectory = coordination.openNexusDirectory(gatewayName);
+        started.push(nexusDirectory);
+        // Reservation changes complete once every gateway has applied them (design.md invariants).
+        ScsiContextStore contexts = new ClusterScsiContexts(zkContexts, acks, Duration.ofSeconds(10));
         NodeRegistry nodes = coordination.openNodeRegistry();
         PlacementStore placements = coordination.openPlacementStore();
         Leadership leadership = coordination.openLeadership("control-plane", "gateway-" + o.gatewayId() + "-" + o.iscsiPort());
@@ -86,7 +93,10 @@ final class GatewayRole {
         catalog.addListener(present::apply);
 
         IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(o.queueDepth()).withPort(o.gatewayId(), o.gatewayId());
-        IscsiGateway gateway = IscsiGateway.start(targets, contexts, iscsi, new InetSocketAddress(o.listen(), o.iscsiPort()));
+        // Counted by writers of reservation changes from here on, and already holding every context.
+        acks.join(gatewayName);
+        IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
+                new InetSocketAddress(o.listen(), o.iscsiPort()));
         started.push(gateway);
         if (!"off".equals(o.metrics())) {
             int i = o.metrics().lastIndexOf(':');

@@ -22,9 +22,15 @@ final class IscsiGateway implements AutoCloseable {
 
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
                               InetSocketAddress listen) throws InterruptedException {
+        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, iscsi, listen);
+    }
+
+    /** @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE */
+    static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
+                              IscsiConfig iscsi, InetSocketAddress listen) throws InterruptedException {
         ServerRef ref = new ServerRef();
-        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(), ref::abortTasks,
-                Runnable::run);
+        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
+                io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
         IscsiServer server = new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ref.server = server;
         InetSocketAddress portal;

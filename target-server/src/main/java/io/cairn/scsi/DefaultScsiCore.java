@@ -290,7 +290,12 @@ public final class DefaultScsiCore implements ScsiCore {
             others.add(nexus.key());
         }
         Reservations rules = services.reservations();
-        return update(unit.id(), c -> UnitAttentions.raise(rules.onLogicalUnitReset(c, nexus), others, ua));
+        // Every gateway holds the condition before the task management response goes out, so the
+        // initiator's next command on any path sees it (libiscsi MultipathIO.Reset).
+        return contexts.<Void>updateEverywhere(unit.id(), c -> {
+            ScsiContext next = UnitAttentions.raise(rules.onLogicalUnitReset(c, nexus), others, ua);
+            return new Update<>(next == c ? null : next, null);
+        });
     }
 
     @Override
