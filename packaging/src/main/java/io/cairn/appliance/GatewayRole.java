@@ -98,6 +98,13 @@ final class GatewayRole {
         IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
                 new InetSocketAddress(o.listen(), o.iscsiPort()));
         started.push(gateway);
+        // SendTargets on any gateway lists every gateway's portal.
+        io.cairn.coord.cluster.ZkPortalRegistry portalRegistry = io.cairn.coord.cluster.ZkPortalRegistry.open(coordination);
+        started.push(portalRegistry);
+        for (String portal : targets.ownPortals()) {
+            portalRegistry.register(gatewayName, portal);
+        }
+        targets.usePortals(portalRegistry::portals);
         if (!"off".equals(o.metrics())) {
             int i = o.metrics().lastIndexOf(':');
             started.push(Metrics.start(new InetSocketAddress(o.metrics().substring(0, i),

@@ -25,6 +25,8 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
     private final ApplianceConfig config;
     private final Map<String, LogicalUnit> byTarget = new ConcurrentHashMap<>();
     private volatile List<String> portals = List.of();
+    /** Every gateway's portals, in a cluster; null: this gateway's only. */
+    private volatile java.util.function.Supplier<List<String>> allPortals;
 
     GatewayTargets(ApplianceConfig config, LunCatalog catalog) {
         this.config = config;
@@ -39,6 +41,11 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
     }
 
     void portalBound(InetSocketAddress bound) {
+        portalBound(bound, 1);
+    }
+
+    /** This gateway's TargetAddress from its bound address and portal group tag (RFC 7143 13.8). */
+    void portalBound(InetSocketAddress bound, int portalGroupTag) {
         String host = config.portalAddress();
         if (host == null) {
             InetAddress a = bound.getAddress();
@@ -47,7 +54,7 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
         if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        portals = List.of(host + ":" + bound.getPort() + ",1");
+        portals = List.of(host + ":" + bound.getPort() + "," + portalGroupTag);
     }
 
     private static String guessHostAddress() {
@@ -98,8 +105,25 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
         return AuthConfig.chap(config.chapUser(), config.chapSecret());
     }
 
+    /** This gateway's own TargetAddress values. */
+    List<String> ownPortals() {
+        return portals;
+    }
+
+    /** SendTargets answers with every gateway's portals from now on (a cluster). */
+    void usePortals(java.util.function.Supplier<List<String>> source) {
+        this.allPortals = source;
+    }
+
     @Override
     public List<String> portals(String targetName) {
+        var source = allPortals;
+        if (source != null) {
+            List<String> all = source.get();
+            if (!all.isEmpty()) {
+                return all;
+            }
+        }
         return portals;
     }
 }

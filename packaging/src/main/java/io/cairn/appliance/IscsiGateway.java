@@ -40,7 +40,7 @@ final class IscsiGateway implements AutoCloseable {
             server.close();
             throw e;
         }
-        targets.portalBound(portal);
+        targets.portalBound(portal, iscsi.portalGroupTag());
         return new IscsiGateway(server, portal);
     }
 

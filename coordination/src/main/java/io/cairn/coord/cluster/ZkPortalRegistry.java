@@ -1,0 +1,82 @@
+package io.cairn.coord.cluster;
+
+import io.cairn.coord.Coordination;
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.ZNodeMirror;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.zookeeper.CreateMode;
+
+/**
+ * The iSCSI portals of every live gateway, so that SendTargets on any gateway lists all of them
+ * (RFC 7143 Appendix C; the issue's "SendTargets lists every gateway's portal"). Each gateway holds
+ * an ephemeral /portals/&lt;gatewayId&gt; with its TargetAddress value "host:port,tpgt"; reads come
+ * from a watched local copy.
+ */
+public final class ZkPortalRegistry implements AutoCloseable {
+
+    private static final String BASE = "/portals";
+
+    private final Coordination coordination;
+    private final ZNodeMirror<String> mirror;
+    private final Map<String, PersistentNode> mine = new ConcurrentHashMap<>();
+
+    private ZkPortalRegistry(Coordination coordination) {
+        this.coordination = coordination;
+        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE,
+                path -> path.startsWith(BASE + "/") && path.indexOf('/', BASE.length() + 1) < 0
+                        ? path.substring(BASE.length() + 1) : null,
+                bytes -> new String(bytes, StandardCharsets.UTF_8), (k, e) -> { });
+    }
+
+    public static ZkPortalRegistry open(Coordination coordination) {
+        ZkPortalRegistry r = new ZkPortalRegistry(Objects.requireNonNull(coordination));
+        r.mirror.start(Duration.ofSeconds(15));
+        return r;
+    }
+
+    /** Announces this gateway's portal (a TargetAddress value, RFC 7143 13.8) while its session lives. */
+    public void register(String gatewayId, String targetAddress) {
+        PersistentNode node = new PersistentNode(coordination.curator(), CreateMode.EPHEMERAL, false,
+                BASE + "/" + gatewayId, targetAddress.getBytes(StandardCharsets.UTF_8));
+        node.start();
+        try {
+            if (!node.waitForInitialCreate(15, TimeUnit.SECONDS)) {
+                throw new CoordinationUnavailableException("could not register portal of " + gatewayId, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinationUnavailableException("interrupted registering portal of " + gatewayId, e);
+        }
+        PersistentNode old = mine.put(gatewayId, node);
+        if (old != null) {
+            closeQuietly(old);
+        }
+    }
+
+    /** Every live gateway's portal, sorted. No I/O. */
+    public List<String> portals() {
+        return mirror.entries().values().stream().map(ZNodeMirror.Entry::value).filter(Objects::nonNull).sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        mine.values().forEach(ZkPortalRegistry::closeQuietly);
+        mine.clear();
+        mirror.close();
+    }
+
+    private static void closeQuietly(PersistentNode node) {
+        try {
+            node.close();
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}
