@@ -36,7 +36,7 @@ class MultiGatewayIT {
      * Suites that failed when iscsi-test-cu ran its multi-initiator tests with one URL per gateway, beyond the
      * commands the appliance does not implement ({@link ConformanceIT#NOT_IMPLEMENTED_SUITES}). Cross-gateway
      * reservations are being fixed: remove a suite from here as soon as it passes (the test prints which do).
-     * Observed (libiscsi 1.19, 490 passed / 9 failed / 116 skipped / 0 hung): ProutReserve.OwnershipWERO
+     * Observed (libiscsi 1.19, 490 passed / 9 failed / 116 skipped / 0 hung): ProutReserve.OwnershipWERO (1 of 2 runs)
      * (PROUT answered with UNIT ATTENTION 2A/04 on the second gateway), ProutPreempt.RemoveRegistration
      * (READ KEYS count and PRGENERATION after PREEMPT), Reserve6.Logout and Reserve6.ITNexusLoss (the SPC-2
      * reservation survives the holder's logout / nexus loss on the other gateway), MultipathIO.Reset (a LUN
