@@ -169,6 +169,15 @@ final class Cluster implements AutoCloseable {
         return 0;
     }
 
+    /** The --gateway-id of gateway index {@code gateway}: its portal group tag and relative target port id. */
+    static int gatewayId(int gateway) {
+        return gateway + 1;
+    }
+
+    int gateways() {
+        return gateways.size();
+    }
+
     int gatewayPort(int gateway) {
         return gatewayPorts.get(gateway);
     }
@@ -182,11 +191,17 @@ final class Cluster implements AutoCloseable {
         return "iscsi://" + HOST + ":" + gatewayPort(gateway) + "/" + targetIqn + "/" + lun();
     }
 
-    /** Starts one more gateway (the control plane's leadership stays wherever it is); returns its index. */
+    /**
+     * Starts one more gateway (the control plane's leadership stays wherever it is); returns its index. Gateway
+     * index i runs with {@code --gateway-id i+1}: each gateway is its own target port group and relative target
+     * port (design.md: only the target port identifiers differ per gateway), so two gateways never present the
+     * same I_T nexus for one initiator port.
+     */
     int addGateway() throws IOException {
         int port = freePort();
         List<String> command = command("gateway", "--zk-connect", zkConnect(), "--listen", HOST,
-                "--iscsi-port", Integer.toString(port), "--zk-session-timeout", options.zkSessionTimeout(),
+                "--iscsi-port", Integer.toString(port), "--gateway-id", Integer.toString(gatewayId(gateways.size())),
+                "--zk-session-timeout", options.zkSessionTimeout(),
                 "--node-gone-timeout", options.nodeGoneTimeout(),
                 // a fixed default metrics port would collide with any other Cairn on this machine
                 "--metrics", "off");

@@ -121,10 +121,16 @@ final class RawIscsiSession implements Closeable {
 
     /** Connects and logs in to {@code targetIqn} as {@code initiator}; throws when the target refuses the login. */
     static RawIscsiSession login(Appliance target, LoginOptions options, Initiator initiator) throws IOException {
-        Socket socket = connect(target.host(), target.port(), DEFAULT_TIMEOUT);
-        RawIscsiSession session = new RawIscsiSession(socket, target.lun());
+        return login(target.host(), target.port(), target.targetIqn(), target.lun(), options, initiator);
+    }
+
+    /** Logs in to {@code targetIqn} at portal {@code host:port} (a cluster gateway) as {@code initiator}, for {@code lun}. */
+    static RawIscsiSession login(String host, int port, String targetIqn, int lun, LoginOptions options,
+                                 Initiator initiator) throws IOException {
+        Socket socket = connect(host, port, DEFAULT_TIMEOUT);
+        RawIscsiSession session = new RawIscsiSession(socket, lun);
         try {
-            session.doLogin(target.targetIqn(), options, initiator);
+            session.doLogin(targetIqn, options, initiator);
             return session;
         } catch (IOException | RuntimeException e) {
             socket.close();
