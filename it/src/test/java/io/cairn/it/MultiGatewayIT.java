@@ -42,8 +42,7 @@ class MultiGatewayIT {
      * reservation survives the holder's logout / nexus loss on the other gateway), MultipathIO.Reset (a LUN
      * RESET through one gateway leaves no unit attention on the other path).
      */
-    static final Set<String> KNOWN_CROSS_GATEWAY_FAILURES = Set.of(
-            "ProutReserve", "ProutPreempt", "Reserve6", "MultipathIO");
+    static final Set<String> KNOWN_CROSS_GATEWAY_FAILURES = Set.of();
 
     private static final Cluster.Options OPTIONS = Cluster.Options.defaults();
     private static final Duration REPLICATED = Duration.ofSeconds(60);
