@@ -18,11 +18,19 @@ final class ClusterScsiContexts implements ScsiContextStore {
     private final VersionedScsiContextStore store;
     private final GatewayAcks acks;
     private final Duration applyTimeout;
+    private final SessionGate gate;
 
-    ClusterScsiContexts(VersionedScsiContextStore store, GatewayAcks acks, Duration applyTimeout) {
+    ClusterScsiContexts(VersionedScsiContextStore store, GatewayAcks acks, Duration applyTimeout, SessionGate gate) {
         this.store = store;
         this.acks = acks;
         this.applyTimeout = applyTimeout;
+        this.gate = gate;
+    }
+
+    /** Fail closed: not current while the ZooKeeper session is interrupted or not yet caught up. */
+    @Override
+    public boolean isCurrent(String lunId) {
+        return gate.isOpen();
     }
 
     @Override

@@ -61,13 +61,15 @@ final class GatewayRole {
         started.push(acks);
         io.cairn.coord.scsi.NexusDirectory nexusDirectory = coordination.openNexusDirectory(gatewayName);
         started.push(nexusDirectory);
-        // Reservation changes complete once every gateway has applied them (design.md invariants).
-        ScsiContextStore contexts = new ClusterScsiContexts(zkContexts, acks, Duration.ofSeconds(10));
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Appliance.daemonThreads("cairn-timer-"));
+        started.push(timer::shutdownNow);
+        // Reservation changes complete once every gateway has applied them; no I/O is admitted
+        // while the session is interrupted (design.md invariants).
+        SessionGate gate = new SessionGate(coordination, catalog, zkContexts, timer);
+        ScsiContextStore contexts = new ClusterScsiContexts(zkContexts, acks, Duration.ofSeconds(10), gate);
         NodeRegistry nodes = coordination.openNodeRegistry();
         PlacementStore placements = coordination.openPlacementStore();
         Leadership leadership = coordination.openLeadership("control-plane", "gateway-" + o.gatewayId() + "-" + o.iscsiPort());
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Appliance.daemonThreads("cairn-timer-"));
-        started.push(timer::shutdownNow);
         ControlPlane control = new ControlPlane(catalog, nodes, placements, leadership, new PlacementPolicy(),
                 siteOf(nodes), o.nodeGoneTimeout(), Duration.ofSeconds(1), timer, System::nanoTime);
         started.push(control);

@@ -97,6 +97,11 @@ public final class DefaultScsiCore implements ScsiCore {
             if (stop != null) {
                 return finish(stop, dsense, 0, false);
             }
+            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode) && !contexts.isCurrent(unit.get().id())) {
+                // Fail closed (design.md): with reservations possibly changed elsewhere and not yet
+                // seen here, nothing is admitted; BUSY makes the initiator retry (SAM-5 5.3.1).
+                return finish(Outcome.status(ScsiResult.BUSY), dsense, 0, false);
+            }
             if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode)) {
                 UnitAttention ua = UnitAttentions.oldest(ctx, command.nexus().key());
                 if (ua != null) {

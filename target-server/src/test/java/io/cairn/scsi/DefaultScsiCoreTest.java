@@ -44,6 +44,18 @@ class DefaultScsiCoreTest {
     }
 
     @Test
+    void aGatewayWhoseContextIsNotCurrentAdmitsNoIoUntilItIs() {
+        f.loggedIn();
+        f.store.current = false; // ZooKeeper session suspended or lost
+        assertEquals(ScsiResult.BUSY, f.run(A, rw10(0x28, 0, 1, 0)).status(), "no read on possibly stale reservations");
+        assertEquals(ScsiResult.BUSY, f.run(A, rw10(0x2A, 0, 1, 0), pattern(512, 9)).status(), "no write either");
+        assertArrayEquals(new byte[512], f.device.block(0), "nothing written");
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x12, 4, 36)).status(), "INQUIRY still answers");
+        f.store.current = true; // caught up again
+        assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x28, 0, 1, 0)).status());
+    }
+
+    @Test
     void requestSenseReturnsAndClearsTheUnitAttention() {
         f.loggedIn();
         f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET FUNCTION OCCURRED

@@ -17,6 +17,14 @@ public final class MemoryScsiContextStore implements ScsiContextStore {
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     public int writes;
 
+    /** False simulates a gateway that lost its ZooKeeper session (fail closed). */
+    public volatile boolean current = true;
+
+    @Override
+    public boolean isCurrent(String lunId) {
+        return current;
+    }
+
     @Override
     public ScsiContext current(String lunId) {
         return contexts.getOrDefault(lunId, ScsiContext.EMPTY);

@@ -42,6 +42,16 @@ public interface ScsiContextStore extends AutoCloseable {
         return update(lunId, change);
     }
 
+    /**
+     * Whether this process's copy of the LUN's context is known to be current: connected to
+     * ZooKeeper and caught up since the last interruption. While false a gateway admits no I/O to
+     * the LUN (design.md: fail closed; safety over availability for reservations). One process
+     * alone is always current.
+     */
+    default boolean isCurrent(String lunId) {
+        return true;
+    }
+
     /** Called, on a coordination thread, with each new context written by anyone. */
     void addListener(String lunId, Consumer<ScsiContext> listener);
 

@@ -1,0 +1,78 @@
+package io.cairn.appliance;
+
+import io.cairn.coord.Coordination;
+import io.cairn.coord.SessionState;
+import io.cairn.coord.lun.LunCatalog;
+import io.cairn.coord.scsi.VersionedScsiContextStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this gateway may trust its copy of the SCSI contexts (design.md: "A gateway that loses
+ * its ZooKeeper session stops serving the affected LUNs until it has caught up again"). Closed
+ * from the moment the session is suspended or lost; opened again only after every LUN's context
+ * has been read fresh on the new connection.
+ */
+final class SessionGate {
+    private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
+
+    private final Coordination coordination;
+    private final LunCatalog catalog;
+    private final VersionedScsiContextStore contexts;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean open = true;
+
+    SessionGate(Coordination coordination, LunCatalog catalog, VersionedScsiContextStore contexts,
+                ScheduledExecutorService timer) {
+        this.coordination = coordination;
+        this.catalog = catalog;
+        this.contexts = contexts;
+        this.timer = timer;
+        coordination.addConnectionListener(this::onState);
+    }
+
+    boolean isOpen() {
+        return open && coordination.isConnected();
+    }
+
+    private void onState(SessionState state) {
+        if (state.isConnected()) {
+            catchUp(generation.incrementAndGet());
+        } else {
+            generation.incrementAndGet();
+            if (open) {
+                log.warn("ZooKeeper session {}: admitting no I/O until caught up", state);
+            }
+            open = false;
+        }
+    }
+
+    /** Reads every LUN's context fresh; opens the gate if nothing interrupted meanwhile, else retries. */
+    private void catchUp(long gen) {
+        CompletableFuture<?>[] reads;
+        try {
+            reads = catalog.list().stream().map(l -> contexts.fresh(l.id())).toArray(CompletableFuture[]::new);
+        } catch (RuntimeException e) {
+            timer.schedule(() -> catchUp(gen), 1, TimeUnit.SECONDS);
+            return;
+        }
+        CompletableFuture.allOf(reads).whenComplete((v, e) -> {
+            if (gen != generation.get()) {
+                return; // interrupted again: a later catch-up decides
+            }
+            if (e == null && coordination.isConnected()) {
+                if (!open) {
+                    log.info("caught up with ZooKeeper: admitting I/O again");
+                }
+                open = true;
+            } else {
+                timer.schedule(() -> catchUp(gen), 1, TimeUnit.SECONDS);
+            }
+        });
+    }
+}
