@@ -102,8 +102,9 @@ public final class Main implements Runnable {
             }, "cairn-shutdown"));
             var portal = appliance.portal();
             for (String target : appliance.targets().targetNames()) {
-                System.out.println("Cairn ready: target " + target + " portal "
-                        + portal.getAddress().getHostAddress() + ":" + portal.getPort() + " lun 0");
+                // A wildcard bind prints as the address asked for (0.0.0.0), not Java's IPv6 form.
+                String host = portal.getAddress().isAnyLocalAddress() ? listen : portal.getAddress().getHostAddress();
+                System.out.println("Cairn ready: target " + target + " portal " + host + ":" + portal.getPort() + " lun 0");
             }
             System.out.flush();
             stopped.await();
