@@ -63,7 +63,7 @@ public final class Appliance implements AutoCloseable {
             LocalLuns luns = new LocalLuns(store);
 
             ensureDefaultLun(catalog);
-            targets = new GatewayTargets(config, catalog);
+            targets = new GatewayTargets(config);
             for (LunDefinition lun : catalog.list()) {
                 BlockDevice device = luns.open(lun);
                 targets.add(lun, device);

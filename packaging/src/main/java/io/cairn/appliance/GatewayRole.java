@@ -83,7 +83,7 @@ final class GatewayRole {
         ApplianceConfig config = new ApplianceConfig(null, new InetSocketAddress(o.listen(), o.iscsiPort()),
                 o.portalAddress(), null, null, 0, null, o.targetPrefix(), 0, 0, 512, LunIdentity.DEFAULT_COMPANY_ID,
                 o.chapUser(), o.chapSecret(), o.mutualUser(), o.mutualSecret(), o.queueDepth(), 0, 15, null);
-        GatewayTargets targets = new GatewayTargets(config, catalog);
+        GatewayTargets targets = new GatewayTargets(config);
         Function<String, Void> present = id -> {
             catalog.get(id).filter(l -> !targets.presents(l.targetIqn())).ifPresent(l -> {
                 targets.add(l, new DistributedLun(l, placements, clients, timer, o.failoverWait(), System::nanoTime));

@@ -1,7 +1,6 @@
 package io.cairn.appliance;
 
 import io.cairn.block.BlockDevice;
-import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.iscsi.IscsiTargets;
 import io.cairn.iscsi.login.AuthConfig;
@@ -28,7 +27,7 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
     /** Every gateway's portals, in a cluster; null: this gateway's only. */
     private volatile java.util.function.Supplier<List<String>> allPortals;
 
-    GatewayTargets(ApplianceConfig config, LunCatalog catalog) {
+    GatewayTargets(ApplianceConfig config) {
         this.config = config;
     }
 

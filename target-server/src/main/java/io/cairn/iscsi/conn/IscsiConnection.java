@@ -500,10 +500,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         ended(why);
     }
 
-    boolean isEventLoop() {
-        return ctx.executor().inEventLoop();
-    }
-
     void onEventLoop(Runnable r) {
         if (ctx.executor().inEventLoop()) {
             r.run();

@@ -52,11 +52,6 @@ public final class SessionRegistry {
         return replaced;
     }
 
-    /** Frees a TSIH reserved for a login that did not complete. */
-    public void release(int tsih) {
-        byTsih.remove(tsih, PLACEHOLDER);
-    }
-
     public void remove(IscsiSession session) {
         byTsih.remove(session.tsih(), session);
     }
