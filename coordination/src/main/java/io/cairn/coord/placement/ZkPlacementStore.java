@@ -196,6 +196,14 @@ public final class ZkPlacementStore implements PlacementStore {
                 result.completeExceptionally(notConnected("update placement of " + key));
                 return;
             }
+            // Decide on the node as ZooKeeper holds it, not on the watched copy, which may not yet
+            // show another process's write (a change function must never see a stale or missing base).
+            try {
+                refresh(lunId, index, mirror.get(key));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
             ZNodeMirror.Entry<SubUnitPlacement> seen = mirror.get(key);
             SubUnitPlacement current = placementOf(lunId, index, seen);
             SubUnitPlacement next = change.apply(current);
