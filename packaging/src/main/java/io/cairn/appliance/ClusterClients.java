@@ -4,27 +4,40 @@ import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
 import io.cairn.lun.device.Nodes;
 import io.cairn.store.net.BlockClient;
+import io.cairn.store.net.BlockClientSettings;
 import io.cairn.store.net.BlockTransport;
 import io.cairn.store.replica.Peers;
 import io.cairn.store.replica.ReplicaException;
 import io.cairn.store.replica.ReplicaService;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Block-protocol clients of the other store nodes, one per node, found through the node registry
- * and replaced when a node comes back at another address. {@code self}, when set, is this
- * process's own store, reached without a network hop.
+ * Block-protocol clients of the other store nodes, found through the node registry and replaced
+ * when a node comes back at another address. {@code self}, when set, is this process's own store,
+ * reached without a network hop.
+ *
+ * <p>One client per node and event loop of the transport (its lanes): a caller on an event loop
+ * (an iSCSI connection, or a store replicating a write it received) gets the client of its own
+ * loop, so request, answer and completion stay on one thread; other callers spread round-robin.
  */
 final class ClusterClients implements Peers, Nodes, AutoCloseable {
 
-    private record Entry(NodeInfo node, BlockClient client) {}
+    private record Entry(NodeInfo node, BlockClient[] lanes) {
+        void close() {
+            for (BlockClient c : lanes) {
+                c.close();
+            }
+        }
+    }
 
     private final NodeRegistry registry;
     private final BlockTransport transport;
     private final int selfId;
     private final ReplicaService self;
     private final ConcurrentHashMap<Integer, Entry> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger spread = new AtomicInteger();
 
     ClusterClients(NodeRegistry registry, BlockTransport transport, int selfId, ReplicaService self) {
         this.registry = registry;
@@ -45,21 +58,33 @@ final class ClusterClients implements Peers, Nodes, AutoCloseable {
         }
         NodeInfo info = registry.node(nodeId).orElseThrow(() ->
                 new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "node " + nodeId + " is not known"));
-        Entry e = clients.compute(nodeId, (id, old) -> {
-            if (old != null && old.node().equals(info)) {
-                return old;
-            }
-            if (old != null) {
-                old.client().close();
-            }
-            return new Entry(info, new BlockClient(transport, new InetSocketAddress(info.host(), info.port())));
-        });
-        return e.client();
+        Entry e = clients.get(nodeId);
+        if (e == null || !e.node().equals(info)) {
+            e = clients.compute(nodeId, (id, old) -> {
+                if (old != null && old.node().equals(info)) {
+                    return old;
+                }
+                if (old != null) {
+                    old.close();
+                }
+                InetSocketAddress address = new InetSocketAddress(info.host(), info.port());
+                BlockClient[] lanes = new BlockClient[transport.lanes().size()];
+                for (int i = 0; i < lanes.length; i++) {
+                    lanes[i] = new BlockClient(transport, transport.lanes().get(i), address, BlockClientSettings.defaults());
+                }
+                return new Entry(info, lanes);
+            });
+        }
+        int lane = transport.laneOfCurrentThread();
+        if (lane < 0) {
+            lane = Math.floorMod(spread.getAndIncrement(), e.lanes().length);
+        }
+        return e.lanes()[lane];
     }
 
     @Override
     public void close() {
-        clients.values().forEach(e -> e.client().close());
+        clients.values().forEach(Entry::close);
         clients.clear();
     }
 }

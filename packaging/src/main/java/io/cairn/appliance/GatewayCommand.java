@@ -66,7 +66,7 @@ final class GatewayCommand implements Callable<Integer> {
             }
             Coordination coordination = new Coordination(Coordination.Settings.of(zkConnect).withSessionTimeout(session)).start();
             started.push(coordination);
-            IscsiGateway gateway = new GatewayRole(options(gone, wait), coordination, -1, null).start(started);
+            IscsiGateway gateway = new GatewayRole(options(gone, wait), coordination, -1, null, null).start(started);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 StoreCommand.closeAll(started);

@@ -43,13 +43,19 @@ final class GatewayRole {
     private final Coordination coordination;
     private final int localNode;
     private final ReplicaService localStore;
+    private final BlockTransport sharedTransport;
 
-    /** @param localStore this process's own store (node {@code localNode}), or null */
-    GatewayRole(Options options, Coordination coordination, int localNode, ReplicaService localStore) {
+    /**
+     * @param localStore this process's own store (node {@code localNode}), or null
+     * @param transport the process's block-protocol event loops (a store's), or null to make our own
+     */
+    GatewayRole(Options options, Coordination coordination, int localNode, ReplicaService localStore,
+                BlockTransport transport) {
         this.o = options;
         this.coordination = coordination;
         this.localNode = localNode;
         this.localStore = localStore;
+        this.sharedTransport = transport;
     }
 
     /** Starts every part, pushing each onto {@code started} for closing in reverse order. */
@@ -75,8 +81,12 @@ final class GatewayRole {
         started.push(control);
         control.start();
 
-        BlockTransport transport = new BlockTransport(2);
-        started.push(transport::close);
+        // iSCSI connections and block-protocol clients share these event loops (IscsiServer explains why).
+        BlockTransport transport = sharedTransport;
+        if (transport == null) {
+            transport = new BlockTransport(Math.max(2, Runtime.getRuntime().availableProcessors()));
+            started.push(transport::close);
+        }
         ClusterClients clients = new ClusterClients(nodes, transport, localNode, localStore);
         started.push(clients);
 
@@ -98,7 +108,7 @@ final class GatewayRole {
         // Counted by writers of reservation changes from here on, and already holding every context.
         acks.join(gatewayName);
         IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
-                new InetSocketAddress(o.listen(), o.iscsiPort()));
+                new InetSocketAddress(o.listen(), o.iscsiPort()), transport.group());
         started.push(gateway);
         // SendTargets on any gateway lists every gateway's portal.
         io.cairn.coord.cluster.ZkPortalRegistry portalRegistry = io.cairn.coord.cluster.ZkPortalRegistry.open(coordination);

@@ -22,16 +22,21 @@ final class IscsiGateway implements AutoCloseable {
 
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
                               InetSocketAddress listen) throws InterruptedException {
-        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, iscsi, listen);
+        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, iscsi, listen, null);
     }
 
-    /** @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE */
+    /**
+     * @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE
+     * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
+     */
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
-                              IscsiConfig iscsi, InetSocketAddress listen) throws InterruptedException {
+                              IscsiConfig iscsi, InetSocketAddress listen, io.netty.channel.EventLoopGroup workers)
+            throws InterruptedException {
         ServerRef ref = new ServerRef();
         DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
                 io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
-        IscsiServer server = new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        IscsiServer server = workers != null ? new IscsiServer(core, targets, iscsi, workers)
+                : new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ref.server = server;
         InetSocketAddress portal;
         try {

@@ -64,9 +64,14 @@ public final class BlockClient implements ReplicaService, AutoCloseable {
     private long lastRequestId;
 
     public BlockClient(BlockTransport transport, InetSocketAddress remote, BlockClientSettings settings) {
+        this(transport, transport.group().next(), remote, settings);
+    }
+
+    /** A client whose connection lives on {@code loop}, one of {@link BlockTransport#lanes()}. */
+    public BlockClient(BlockTransport transport, EventLoop loop, InetSocketAddress remote, BlockClientSettings settings) {
         this.remote = remote;
         this.settings = settings;
-        this.loop = transport.group().next();
+        this.loop = loop;
         FrameEncoder encoder = new FrameEncoder(settings.maxDataBytes());
         this.bootstrap = new Bootstrap()
                 .group(loop)
@@ -170,6 +175,10 @@ public final class BlockClient implements ReplicaService, AutoCloseable {
         if (payload != null && payload.readableBytes() > settings.maxDataBytes()) {
             call.fail(Kind.INVALID, request.type() + " of " + payload.readableBytes() + " bytes exceeds the "
                     + settings.maxDataBytes() + " byte frame limit");
+            return call.future;
+        }
+        if (loop.inEventLoop()) {
+            submit(call); // a caller on our own lane: no hand-off (BlockTransport "Lanes")
             return call.future;
         }
         try {
