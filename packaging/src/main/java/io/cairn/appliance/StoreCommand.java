@@ -60,8 +60,10 @@ final class StoreCommand implements Callable<Integer> {
     Integer gatewayId;
     @Option(names = "--node-gone-timeout", defaultValue = "60s", description = "For that gateway's control plane: a store away this long is replaced (default: ${DEFAULT-VALUE}).")
     String nodeGoneTimeout;
-    @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads; 0 runs block I/O on the network threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", defaultValue = "0", description = "Block I/O threads for reads and writes; 0 runs them on the network threads, which costs less than a hand-off while data is in the page cache; use threads when reads miss the cache on slow disks. Forces (FUA, SYNCHRONIZE CACHE) always run on their own threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
+    @Option(names = "--net-threads", defaultValue = "2", description = "Network (event loop) threads of the block protocol (default: ${DEFAULT-VALUE}).")
+    int netThreads;
 
     @Override
     public Integer call() throws Exception {
@@ -84,10 +86,12 @@ final class StoreCommand implements Callable<Integer> {
             } else {
                 io = Runnable::run;
             }
-            SubUnitStore store = SubUnitStore.open(dataDir.resolve("store"), nodeId, io,
+            ExecutorService sync = Executors.newFixedThreadPool(2, Appliance.daemonThreads("cairn-sync-"));
+            started.push(sync::shutdownNow);
+            SubUnitStore store = SubUnitStore.open(dataDir.resolve("store"), nodeId, io, sync,
                     (int) Sizes.parse(replicationBlock));
             started.push(store);
-            BlockTransport transport = new BlockTransport(2);
+            BlockTransport transport = new BlockTransport(netThreads);
             started.push(transport::close);
             ClusterClients peers = new ClusterClients(nodes, transport, nodeId, null);
             started.push(peers);
@@ -111,7 +115,7 @@ final class StoreCommand implements Callable<Integer> {
                 GatewayRole.Options options = new GatewayRole.Options(listen, iscsiPort, null,
                         gatewayId == null ? nodeId : gatewayId, site, Durations.parse(nodeGoneTimeout, "--node-gone-timeout"),
                         Duration.ofSeconds(20), "iqn.2026-11.io.cairn:", null, null, null, null, 128, "off");
-                IscsiGateway gateway = new GatewayRole(options, coordination, nodeId, host).start(started);
+                IscsiGateway gateway = new GatewayRole(options, coordination, nodeId, host, transport).start(started);
                 gatewayReady = "Gateway ready: portal " + gateway.portal().getAddress().getHostAddress() + ":"
                         + gateway.portal().getPort();
             }

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One sub-unit replica on local disk: a sparse block file plus its {@link VersionMap}.
  *
- * <p>All I/O runs on the injected executor, never on the caller's thread. Every mutation takes
+ * <p>Reads and writes run on the injected I/O executor (which may be the caller's thread: a store
+ * serving from page cache does its I/O on its event loops, see StoreCommand), forces on the sync
+ * executor (never the caller's: an fsync takes milliseconds). Every mutation takes
  * the stripe locks of the replication blocks it touches (in ascending stripe order), draws one
  * version (epoch, id) under them, writes data and then records the version: overlapping writes are
  * serialized, so per replication block the recorded version always belongs to the data on disk,
@@ -42,6 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Durability: a completed write without FUA is in the page cache (survives kill -9 of this
  * process); a FUA write or flush forces the block file, then the version map, before completing.
+ * The force runs after the write released its locks: it makes durable what the write wrote, or
+ * what a later write to the same blocks replaced it with, which SBC-4 allows (the later content
+ * is what a read returns).
  */
 public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Closeable {
     private static final int CHUNK_BYTES = 1 << 20;
@@ -51,6 +56,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final VersionMap map;
     private final VersionClock clock;
     private final Executor executor;
+    private final Executor syncExecutor;
     private final int blockSize;
     private final long blockCount;
     private final int granuleBlocks;
@@ -59,11 +65,12 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final AtomicLong epoch = new AtomicLong();
 
     private FileSubUnit(FileChannel data, VersionMap map, VersionClock clock, Executor executor,
-                        int blockSize, long blockCount) {
+                        Executor syncExecutor, int blockSize, long blockCount) {
         this.data = data;
         this.map = map;
         this.clock = clock;
         this.executor = executor;
+        this.syncExecutor = syncExecutor;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.granuleBlocks = map.replicationBlockBytes() / blockSize;
@@ -78,6 +85,13 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
                                    int replicationBlockBytes, VersionClock clock, Executor executor)
             throws IOException {
+        return open(blocksFile, versionsFile, blockCount, blockSize, replicationBlockBytes, clock, executor, executor);
+    }
+
+    /** As above, with forces (FUA, flush) on {@code syncExecutor}. */
+    public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
+                                   int replicationBlockBytes, VersionClock clock, Executor executor,
+                                   Executor syncExecutor) throws IOException {
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
         }
@@ -94,7 +108,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 if (ch.size() != bytes) {
                     throw new IOException("block file " + blocksFile + " has " + ch.size() + " bytes, expected " + bytes);
                 }
-                return new FileSubUnit(ch, map, clock, executor, blockSize, blockCount);
+                return new FileSubUnit(ch, map, clock, executor, syncExecutor, blockSize, blockCount);
             } catch (IOException | RuntimeException e) {
                 map.close();
                 if (ch != null) {
@@ -114,7 +128,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             long granule = replicationBlockBytes / blockSize;
             VersionMap map = VersionMap.create(versionsFile, (blockCount + granule - 1) / granule,
                     replicationBlockBytes);
-            return new FileSubUnit(ch, map, clock, executor, blockSize, blockCount);
+            return new FileSubUnit(ch, map, clock, executor, syncExecutor, blockSize, blockCount);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -177,7 +191,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code data}; it is released when the write completes or fails. */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua, long epoch) {
-        return submit(() -> {
+        return mutate(() -> {
             try {
                 long blocks = blocksOf(data);
                 checkRange(lba, blocks);
@@ -189,23 +203,17 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, data.nioBuffers());
                     map.record(granule(lba), granule(lba + blocks - 1), version, true);
-                    if (fua) {
-                        force();
-                    }
                 }
                 return null;
             } finally {
                 data.release();
             }
-        }, data);
+        }, fua, data);
     }
 
     @Override
     public CompletableFuture<Void> flush() {
-        return submit(() -> {
-            force();
-            return null;
-        });
+        return forced(null);
     }
 
     /** Takes ownership of {@code block}; released when the command completes or fails. */
@@ -218,7 +226,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     @Override
     public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua,
                                              long epoch) {
-        return submit(() -> {
+        return mutate(() -> {
             try {
                 if (block.readableBytes() != blockSize) {
                     throw new IllegalArgumentException("write same pattern must be one block");
@@ -228,15 +236,15 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     return null;
                 }
                 if (unmap && isZero(block)) { // SBC-4 5.48: UNMAP=1 lets us deallocate a zero pattern
-                    deallocate(lba, blocks, fua, epoch);
+                    deallocate(lba, blocks, epoch);
                 } else {
-                    writePattern(lba, blocks, block, fua, epoch);
+                    writePattern(lba, blocks, block, epoch);
                 }
                 return null;
             } finally {
                 block.release();
             }
-        }, block);
+        }, fua, block);
     }
 
     @Override
@@ -246,13 +254,13 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
-        return submit(() -> {
+        return mutate(() -> {
             checkRange(lba, blocks);
             if (blocks > 0) {
-                deallocate(lba, blocks, fua, epoch);
+                deallocate(lba, blocks, epoch);
             }
             return null;
-        });
+        }, fua);
     }
 
     /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
@@ -264,7 +272,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
     @Override
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua, long epoch) {
-        return submit(() -> {
+        return mutate(() -> {
             try {
                 long blocks = blocksOf(verify);
                 if (write.readableBytes() != verify.readableBytes()) {
@@ -288,16 +296,13 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, write.nioBuffers());
                     map.record(granule(lba), granule(lba + blocks - 1), version, true);
-                    if (fua) {
-                        force();
-                    }
                     return -1L;
                 }
             } finally {
                 verify.release();
                 write.release();
             }
-        }, verify, write);
+        }, fua, verify, write);
     }
 
     @Override
@@ -322,14 +327,11 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code data} (may be null: deallocate); released when the apply completes or fails. */
     @Override
     public CompletableFuture<Integer> apply(int first, int count, ByteBuf data, BlockVersion version, boolean fua) {
-        return submit(() -> {
+        return mutate(() -> {
             try {
                 checkBlocks(first, count);
                 if (count == 0) {
-                    if (fua) {
-                        force();
-                    }
-                    return 0;
+                    return 0; // with fua: forces what was applied before
                 }
                 long lba = granuleStart(first);
                 long blocks = granuleEnd(first + count - 1) - lba;
@@ -352,9 +354,6 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                         map.record(g, g, version, data != null);
                         applied++;
                     }
-                    if (fua) {
-                        force();
-                    }
                 }
                 return applied;
             } finally {
@@ -362,7 +361,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     data.release();
                 }
             }
-        }, data == null ? new Object[0] : new Object[] {data});
+        }, fua, data == null ? new Object[0] : new Object[] {data});
     }
 
     /** The runs' buffers belong to the caller. */
@@ -489,7 +488,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         }
     }
 
-    private void writePattern(long lba, long blocks, ByteBuf block, boolean fua, long epoch) throws IOException {
+    private void writePattern(long lba, long blocks, ByteBuf block, long epoch) throws IOException {
         int chunkBlocks = (int) Math.min(blocks, Math.max(1, CHUNK_BYTES / blockSize));
         ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(chunkBlocks * blockSize);
         try {
@@ -504,9 +503,6 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     writeBuffers(lba + off, new ByteBuffer[] {chunk.nioBuffer(0, n * blockSize)});
                 }
                 map.record(granule(lba), granule(lba + blocks - 1), version, true);
-                if (fua) {
-                    force();
-                }
             }
         } finally {
             chunk.release();
@@ -514,7 +510,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     }
 
     /** Deallocates fully covered granules; zeroes the covered part of partly covered mapped ones. */
-    private void deallocate(long lba, long blocks, boolean fua, long epoch) throws IOException {
+    private void deallocate(long lba, long blocks, long epoch) throws IOException {
         long end = lba + blocks;
         int g0 = granule(lba);
         int g1 = granule(end - 1);
@@ -530,9 +526,6 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             }
             if (lastFull != g1 && (g1 != g0 || firstFull == g0)) {
                 zeroPartial(g1, Math.max(lba, granuleStart(g1)), end, version);
-            }
-            if (fua) {
-                force();
             }
         }
     }
@@ -667,8 +660,26 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         T run() throws IOException;
     }
 
-    /** Runs {@code task} on the executor; releases {@code owned} if the executor refuses it. */
+    /** A change: as {@link #submit(IoTask, Object...)}, then, if {@code force}, forces before completing. */
+    private <T> CompletableFuture<T> mutate(IoTask<T> task, boolean force, Object... owned) {
+        CompletableFuture<T> done = submit(task, owned);
+        return force ? done.thenCompose(this::forced) : done;
+    }
+
+    /** Forces the block file and the version map on the sync executor, then completes with {@code value}. */
+    private <T> CompletableFuture<T> forced(T value) {
+        return run(syncExecutor, () -> {
+            force();
+            return value;
+        });
+    }
+
+    /** Runs {@code task} on the I/O executor; releases {@code owned} if the executor refuses it. */
     private <T> CompletableFuture<T> submit(IoTask<T> task, Object... owned) {
+        return run(executor, task, owned);
+    }
+
+    private <T> CompletableFuture<T> run(Executor executor, IoTask<T> task, Object... owned) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             executor.execute(() -> {

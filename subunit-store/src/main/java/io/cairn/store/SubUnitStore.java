@@ -20,14 +20,18 @@ public final class SubUnitStore implements Closeable {
     private final Path dataDir;
     private final VersionClock clock;
     private final Executor executor;
+    private final Executor syncExecutor;
     private final int replicationBlockBytes;
-    private final Map<String, FileSubUnit> open = new HashMap<>();
+    /** Read without the lock on every request; written under it. */
+    private final Map<String, FileSubUnit> open = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean closed;
 
-    private SubUnitStore(Path dataDir, VersionClock clock, Executor executor, int replicationBlockBytes) {
+    private SubUnitStore(Path dataDir, VersionClock clock, Executor executor, Executor syncExecutor,
+                         int replicationBlockBytes) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.executor = executor;
+        this.syncExecutor = syncExecutor;
         this.replicationBlockBytes = replicationBlockBytes;
     }
 
@@ -39,16 +43,31 @@ public final class SubUnitStore implements Closeable {
     /** Opens (or creates) the store; {@code replicationBlockBytes} applies to sub-units it creates. */
     public static SubUnitStore open(Path dataDir, int nodeId, Executor executor, int replicationBlockBytes)
             throws IOException {
+        return open(dataDir, nodeId, executor, executor, replicationBlockBytes);
+    }
+
+    /** As above, with reads and writes on {@code executor} and forces on {@code syncExecutor} (see FileSubUnit). */
+    public static SubUnitStore open(Path dataDir, int nodeId, Executor executor, Executor syncExecutor,
+                                    int replicationBlockBytes) throws IOException {
         Files.createDirectories(dataDir.resolve("subunits"));
         VersionClock clock = VersionClock.open(dataDir.resolve("clock"), nodeId);
-        return new SubUnitStore(dataDir, clock, executor, replicationBlockBytes);
+        return new SubUnitStore(dataDir, clock, executor, syncExecutor, replicationBlockBytes);
     }
 
     /**
      * Opens the sub-unit, creating it if it does not exist; the same instance while it stays open.
      * The store closes it; callers must not.
      */
-    public synchronized FileSubUnit open(String lunId, int index, long blockCount, int blockSize) throws IOException {
+    public FileSubUnit open(String lunId, int index, long blockCount, int blockSize) throws IOException {
+        FileSubUnit known = open.get(lunId + "/" + index);
+        if (known != null && known.blockCount() == blockCount && known.blockSize() == blockSize && !closed) {
+            return known;
+        }
+        return openSlow(lunId, index, blockCount, blockSize);
+    }
+
+    private synchronized FileSubUnit openSlow(String lunId, int index, long blockCount, int blockSize)
+            throws IOException {
         if (closed) {
             throw new IOException("store is closed");
         }
@@ -66,7 +85,7 @@ public final class SubUnitStore implements Closeable {
         Path dir = dataDir.resolve("subunits").resolve(lunId);
         Files.createDirectories(dir);
         unit = FileSubUnit.open(dir.resolve(index + ".blocks"), dir.resolve(index + ".versions"),
-                blockCount, blockSize, replicationBlockBytes, clock, executor);
+                blockCount, blockSize, replicationBlockBytes, clock, executor, syncExecutor);
         open.put(key, unit);
         return unit;
     }
