@@ -410,7 +410,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     @Override
     public CompletableFuture<long[]> digests() {
-        return submit(() -> {
+        return run(syncExecutor, () -> { // reads the whole copy: kept off the event loops
             int n = map.entryCount();
             long[] digests = new long[n];
             int step = Math.max(1, CHUNK_BYTES / map.replicationBlockBytes());
