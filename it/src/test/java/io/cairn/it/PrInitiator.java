@@ -239,6 +239,10 @@ final class PrInitiator implements AutoCloseable {
         return sendPastUnitAttention("preempt-abort " + hex(key) + " " + hex(preempted) + " " + type);
     }
 
+    Reply tur() throws IOException {
+        return sendPastUnitAttention("tur");
+    }
+
     Keys readKeys() throws IOException {
         return Keys.parse(expectGood("read-keys"));
     }
