@@ -82,7 +82,9 @@ static int report_status(struct scsi_task *task)
 	case SCSI_STATUS_ERROR:
 	case SCSI_STATUS_CANCELLED:
 	case SCSI_STATUS_TIMEOUT:
-		printf("ERROR %s\n", iscsi_get_error(iscsi));
+		/* the error text may be empty (e.g. the connection was reset): name the status too */
+		printf("ERROR %s: %s\n", task->status == SCSI_STATUS_TIMEOUT ? "timeout"
+		       : task->status == SCSI_STATUS_CANCELLED ? "cancelled" : "transport", iscsi_get_error(iscsi));
 		return 0;
 	default:
 		printf("STATUS 0x%02x\n", task->status);

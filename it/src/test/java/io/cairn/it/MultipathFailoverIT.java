@@ -74,6 +74,8 @@ class MultipathFailoverIT {
                 } catch (ExecutionException | TimeoutException e) {
                     fail("workload: " + e + "\n" + viaA.transcript() + "\n" + viaB.transcript());
                 }
+                System.out.println("failover workload: " + workload.acknowledgedViaA.get() + " writes acknowledged via A, "
+                        + workload.acknowledged.size() + " in all; failures " + workload.failures);
                 workload.assertFailedOverOnlyAfterTheKill();
 
                 assertEquals(new PrInitiator.Reservation(HOST_KEY, PrInitiator.WERO), viaB.readReservation(),

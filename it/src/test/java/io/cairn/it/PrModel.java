@@ -45,7 +45,7 @@ final class PrModel {
         @Override
         public String toString() {
             return "n" + nexus + " " + action + " key=" + Long.toHexString(key)
-                    + (serviceActionKey != 0 ? " sakey=" + Long.toHexString(serviceActionKey) : "")
+                    + (serviceActionKey != 0 || action == Action.REGISTER ? " sakey=" + Long.toHexString(serviceActionKey) : "")
                     + (type != 0 ? " type=" + type : "");
         }
     }
