@@ -212,6 +212,11 @@ final class Cluster implements AutoCloseable {
         return gateways.size() - 1;
     }
 
+    /** SIGKILL gateway index {@code gateway} (a failed portal for multipath); it stays down. */
+    void kill9Gateway(int gateway) {
+        gateways.get(gateway).kill9();
+    }
+
     /** SIGKILL store {@code node}; it stays down until {@link #restartStore}. */
     void kill9Store(int node) {
         store(node).kill9();

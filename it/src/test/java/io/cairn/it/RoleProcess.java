@@ -117,7 +117,8 @@ final class RoleProcess {
             tree.forEach(p -> awaitExit(p, Duration.ofSeconds(10)));
             output.append("---- did not exit within ").append(timeout.toSeconds()).append(" s of SIGTERM: killed ----\n");
         } else {
-            output.append("---- stopped (SIGTERM), exit ").append(process.exitValue()).append(" ----\n");
+            // The handle's onExit can fire before the Process object has reaped the exit status: ask it, bounded.
+            output.append("---- stopped (SIGTERM), exit ").append(exitStatus()).append(" ----\n");
         }
         return exited;
     }
@@ -164,6 +165,15 @@ final class RoleProcess {
             }
         } catch (IOException e) {
             output.append("(output closed: ").append(e).append(")\n");
+        }
+    }
+
+    private String exitStatus() {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 
