@@ -217,6 +217,40 @@ final class Cluster implements AutoCloseable {
         gateways.get(gateway).kill9();
     }
 
+    /** SIGTERM gateway {@code gateway}, then start it again with the same id and port; waits for its ready line. */
+    void restartGateway(int gateway) throws IOException {
+        stopOrFail(gateways.get(gateway));
+        gateways.get(gateway).start(START_TIMEOUT);
+    }
+
+    /**
+     * A power cycle of the whole cluster: SIGTERM every gateway, store and ZooKeeper (in that order, as
+     * {@link #close}), then start ZooKeeper, the stores and the gateways again on the same data directories
+     * and ports; waits for every ready line.
+     */
+    void restartAll() throws IOException {
+        List<RoleProcess> order = new ArrayList<>(gateways);
+        order.addAll(stores.values());
+        order.add(zookeeper);
+        for (RoleProcess p : order) {
+            stopOrFail(p);
+        }
+        zookeeper.start(START_TIMEOUT);
+        for (RoleProcess store : stores.values()) {
+            store.start(START_TIMEOUT);
+        }
+        for (RoleProcess gateway : gateways) {
+            gateway.start(START_TIMEOUT);
+        }
+    }
+
+    private static void stopOrFail(RoleProcess p) {
+        if (!p.stop(STOP_TIMEOUT)) {
+            fail(p.name() + " did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM; output:\n"
+                    + p.outputTail(20_000));
+        }
+    }
+
     /** SIGKILL store {@code node}; it stays down until {@link #restartStore}. */
     void kill9Store(int node) {
         store(node).kill9();

@@ -60,6 +60,12 @@ final class ClusterScsiContexts implements ScsiContextStore {
         store.addListener(lunId, listener);
     }
 
+    /** This gateway acknowledges a version only after these steps (PREEMPT AND ABORT's aborts) are done. */
+    @Override
+    public void addApplyStep(ApplyStep step) {
+        store.addApplyStep(step);
+    }
+
     @Override
     public CompletableFuture<Void> delete(String lunId) {
         return store.delete(lunId);

@@ -63,7 +63,7 @@ final class GatewayRole {
         LunCatalog catalog = coordination.openLunCatalog();
         io.cairn.coord.scsi.ZkScsiContextStore zkContexts = coordination.openScsiContextStore();
         String gatewayName = "gateway-" + o.gatewayId();
-        io.cairn.coord.scsi.GatewayAcks acks = coordination.openGatewayAcks(zkContexts);
+        io.cairn.coord.scsi.ZkGatewayAcks acks = coordination.openGatewayAcks(zkContexts);
         started.push(acks);
         io.cairn.coord.scsi.NexusDirectory nexusDirectory = coordination.openNexusDirectory(gatewayName);
         started.push(nexusDirectory);
@@ -105,11 +105,16 @@ final class GatewayRole {
         catalog.addListener(present::apply);
 
         IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(o.queueDepth()).withPort(o.gatewayId(), o.gatewayId());
-        // Counted by writers of reservation changes from here on, and already holding every context.
-        acks.join(gatewayName);
-        IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
-                new InetSocketAddress(o.listen(), o.iscsiPort()), transport.group());
+        // The SCSI core (it registers its apply steps) exists before this gateway counts; its
+        // portal opens only after the join, so no I/O is admitted on pre-power-on state.
+        IscsiGateway gateway = IscsiGateway.create(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
+                transport.group());
         started.push(gateway);
+        // Counted by writers of reservation changes from here on, and already holding every context;
+        // the first gateway to join with none live powers the LUs on (PowerOn, README).
+        acks.join(gatewayName, () -> PowerOn.applyAll(zkContexts,
+                catalog.list().stream().map(LunDefinition::id).toList()));
+        gateway.listen(new InetSocketAddress(o.listen(), o.iscsiPort()), iscsi);
         // SendTargets on any gateway lists every gateway's portal.
         io.cairn.coord.cluster.ZkPortalRegistry portalRegistry = io.cairn.coord.cluster.ZkPortalRegistry.open(coordination);
         started.push(portalRegistry);

@@ -13,11 +13,12 @@ import java.util.concurrent.CompletableFuture;
 final class IscsiGateway implements AutoCloseable {
 
     private final IscsiServer server;
-    private final InetSocketAddress portal;
+    private final GatewayTargets targets;
+    private volatile InetSocketAddress portal;
 
-    private IscsiGateway(IscsiServer server, InetSocketAddress portal) {
+    private IscsiGateway(IscsiServer server, GatewayTargets targets) {
         this.server = server;
-        this.portal = portal;
+        this.targets = targets;
     }
 
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
@@ -32,21 +33,35 @@ final class IscsiGateway implements AutoCloseable {
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
                               IscsiConfig iscsi, InetSocketAddress listen, io.netty.channel.EventLoopGroup workers)
             throws InterruptedException {
+        IscsiGateway gateway = create(targets, contexts, shared, iscsi, workers);
+        try {
+            gateway.listen(listen, iscsi);
+        } catch (InterruptedException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    /**
+     * The SCSI core and the server, not yet listening: the core's apply steps are registered with {@code contexts}.
+     * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
+     */
+    static IscsiGateway create(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
+                               IscsiConfig iscsi, io.netty.channel.EventLoopGroup workers) {
         ServerRef ref = new ServerRef();
         DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
                 io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
         IscsiServer server = workers != null ? new IscsiServer(core, targets, iscsi, workers)
                 : new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ref.server = server;
-        InetSocketAddress portal;
-        try {
-            portal = server.start(listen);
-        } catch (InterruptedException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        return new IscsiGateway(server, targets);
+    }
+
+    /** Opens the portal. */
+    void listen(InetSocketAddress listen, IscsiConfig iscsi) throws InterruptedException {
+        portal = server.start(listen);
         targets.portalBound(portal, iscsi.portalGroupTag());
-        return new IscsiGateway(server, portal);
     }
 
     InetSocketAddress portal() {

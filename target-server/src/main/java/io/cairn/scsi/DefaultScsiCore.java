@@ -17,6 +17,7 @@ import io.cairn.scsi.handler.CoreServices;
 import io.cairn.scsi.handler.Outcome;
 import io.cairn.scsi.handler.Request;
 import io.cairn.scsi.mode.ModePages;
+import io.cairn.scsi.pr.PreemptedTasks;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,23 @@ public final class DefaultScsiCore implements ScsiCore {
         this.shared = shared;
         this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
                 nexuses, executor, shared);
+        contexts.addApplyStep(this::abortPreemptedTasks);
+    }
+
+    /**
+     * SPC-4 5.14.11.2.5: a PREEMPT AND ABORT made through any gateway aborts the preempted nexuses'
+     * tasks here too, before this gateway acknowledges the version that records it, so the command
+     * completes only once no aborted task anywhere can still touch data. TAS=0 (control mode page):
+     * aborted tasks get no status; the preempted nexuses hold REGISTRATIONS PREEMPTED.
+     */
+    private CompletableFuture<Void> abortPreemptedTasks(String lunId, ScsiContext before, ScsiContext after) {
+        PreemptedTasks preempted = PreemptedTasks.between(before, after);
+        if (preempted.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        java.util.Set<String> keys = preempted.everyTask()
+                ? java.util.Set.copyOf(services.localNexusKeysOf(lunId)) : preempted.nexusKeys();
+        return services.aborter().abortTasks(lunId, keys);
     }
 
     /** The production wiring: SPC-4 reservation rules. */

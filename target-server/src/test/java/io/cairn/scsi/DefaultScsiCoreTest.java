@@ -173,4 +173,49 @@ class DefaultScsiCoreTest {
         o = DefaultScsiCore.failure(new io.cairn.coord.CoordinationUnavailableException("zk", null), null);
         assertEquals(ScsiResult.BUSY, o.status());
     }
+
+    @Test
+    void taskAbortsRecordedByAnyGatewayAbortTheNamedNexusesBeforeTheVersionCountsAsApplied() {
+        java.util.List<java.util.Set<String>> aborted = new java.util.ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> abortsDone = new java.util.concurrent.CompletableFuture<>();
+        MemoryScsiContextStore store = new MemoryScsiContextStore();
+        LunDirectory dir = new LunDirectory() {
+            public java.util.Optional<LogicalUnit> find(String t, long l) {
+                return java.util.Optional.of(f.unit);
+            }
+
+            public java.util.List<Long> luns(String t) {
+                return java.util.List.of(0L);
+            }
+        };
+        DefaultScsiCore core = new DefaultScsiCore(dir, store, ScsiCoreConfig.defaults(), Reservations.SPC4,
+                (lun, keys) -> {
+                    assertEquals(f.unit.id(), lun);
+                    aborted.add(keys);
+                    return abortsDone;
+                }, Runnable::run);
+        core.nexusCreated(A, TARGET);
+        core.nexusCreated(B, TARGET);
+        assertEquals(1, store.applySteps.size(), "the core registers one apply step");
+        io.cairn.coord.scsi.ScsiContextStore.ApplyStep step = store.applySteps.get(0);
+
+        io.cairn.coord.scsi.ScsiContext before = io.cairn.coord.scsi.ScsiContext.EMPTY;
+        io.cairn.coord.scsi.ScsiContext after = before.withTaskAbort(java.util.Set.of(A.key()));
+        java.util.concurrent.CompletableFuture<Void> applied = step.apply(f.unit.id(), before, after);
+        assertEquals(java.util.List.of(java.util.Set.of(A.key())), aborted);
+        assertFalse(applied.isDone(), "the version counts as applied only once the aborted tasks are gone");
+        abortsDone.complete(null);
+        assertTrue(applied.isDone());
+
+        assertTrue(step.apply(f.unit.id(), after, after.withAptpl(true)).isDone());
+        assertEquals(1, aborted.size(), "a version without a new abort aborts nothing");
+
+        io.cairn.coord.scsi.ScsiContext far = after;
+        for (int i = 0; i <= io.cairn.coord.scsi.ScsiContext.MAX_TASK_ABORTS; i++) {
+            far = far.withTaskAbort(java.util.Set.of("gone-" + i));
+        }
+        step.apply(f.unit.id(), after, far);
+        assertEquals(java.util.Set.of(A.key(), B.key()), aborted.get(1),
+                "aborts forgotten in between: every task of the LU on this gateway");
+    }
 }

@@ -16,6 +16,13 @@ public final class MemoryScsiContextStore implements ScsiContextStore {
     private final Map<String, ScsiContext> contexts = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     public int writes;
+    /** What the core registered with {@link #addApplyStep}; tests call them as a cluster store would. */
+    public final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void addApplyStep(ApplyStep step) {
+        applySteps.add(step);
+    }
 
     /** False simulates a gateway that lost its ZooKeeper session (fail closed). */
     public volatile boolean current = true;

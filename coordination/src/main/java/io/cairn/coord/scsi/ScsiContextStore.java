@@ -55,6 +55,28 @@ public interface ScsiContextStore extends AutoCloseable {
     /** Called, on a coordination thread, with each new context written by anyone. */
     void addListener(String lunId, Consumer<ScsiContext> listener);
 
+    /**
+     * Registers work this process must finish on each new context version, of every LUN, before
+     * that version counts as applied here; a gateway acknowledges a version ({@link GatewayAcks})
+     * only then, so a PERSISTENT RESERVE OUT waiting for every gateway also waits for this work
+     * everywhere (PREEMPT AND ABORT: the preempted tasks are aborted on every gateway). The
+     * default does nothing: a store without acknowledgements serves one gateway, which does such
+     * work itself before it completes the command.
+     */
+    default void addApplyStep(ApplyStep step) {
+    }
+
+    /** Work on one new context version; see {@link #addApplyStep}. */
+    @FunctionalInterface
+    interface ApplyStep {
+        /**
+         * Called on a coordination thread; must not block. {@code before} is the context this
+         * process applied last ({@link ScsiContext#EMPTY} at first), {@code after} the new one.
+         * The version counts as applied when the returned future completes, normally or not.
+         */
+        CompletableFuture<Void> apply(String lunId, ScsiContext before, ScsiContext after);
+    }
+
     /** Drops a LUN's context (the LUN was deleted). */
     CompletableFuture<Void> delete(String lunId);
 

@@ -5,6 +5,8 @@ import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.SessionState;
 import io.cairn.coord.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.recipes.locks.Locker;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -50,6 +52,8 @@ public final class ZkGatewayAcks implements GatewayAcks {
 
     private static final Logger log = LoggerFactory.getLogger(ZkGatewayAcks.class);
     static final String GATEWAYS = "/gateways";
+    /** Serializes the power-on decision of joining gateways ({@link #join(String, Runnable)}). */
+    static final String JOIN_LOCK = "/locks/gateway-join";
     private static final String LUNS = "/luns";
     private static final Pattern GATEWAY_PATH = Pattern.compile("/gateways/([^/]+)");
     private static final Pattern APPLIED_PATH = Pattern.compile("/luns/([^/]+)/applied/([^/]+)");
@@ -171,6 +175,53 @@ public final class ZkGatewayAcks implements GatewayAcks {
         }
         membership = node;
         catchUp();
+    }
+
+    /**
+     * As {@link #join(String)}, deciding first whether this join powers the cluster's logical
+     * units on. The power-on of a cluster LU is a gateway joining while no other gateway is live
+     * (no other {@code /gateways} member after a sync): before it, no gateway presented the LU, so
+     * to every initiator the LU was off. The decision and the membership are made under the
+     * ZooKeeper lock {@link #JOIN_LOCK}, so of gateways joining together exactly the first sees
+     * an empty membership; {@code powerOn} runs before this gateway becomes live, so no gateway
+     * serves I/O on the old state. A member node of this same gateway id is one left by its own
+     * previous process (ids are unique), whose session ZooKeeper has not expired yet: not live.
+     * Members left by other crashed processes count as live until ZooKeeper expires their
+     * sessions (the session timeout, also after a ZooKeeper restart).
+     *
+     * @param powerOn runs, on this thread, when this join is a power-on; may block on ZooKeeper
+     * @return whether this join was a power-on
+     * @throws CoordinationUnavailableException if the lock, the membership or {@code powerOn} failed
+     */
+    public boolean join(String gatewayId, Runnable powerOn) {
+        Objects.requireNonNull(powerOn, "powerOn");
+        InterProcessMutex mutex = new InterProcessMutex(curator, JOIN_LOCK);
+        try (Locker locked = new Locker(mutex, JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean first = otherLiveGateways(gatewayId).isEmpty();
+            if (first) {
+                log.info("gateway {} joins with no other gateway live: powering on the logical units", gatewayId);
+                powerOn.run();
+            }
+            join(gatewayId);
+            return first;
+        } catch (CoordinationUnavailableException e) {
+            throw e;
+        } catch (Exception e) {
+            throw unavailable("join as gateway " + gatewayId + " under " + JOIN_LOCK, e);
+        }
+    }
+
+    /** The members of {@code /gateways} other than {@code gatewayId}, read after a sync. */
+    private Set<String> otherLiveGateways(String gatewayId) throws Exception {
+        ZkScsiContextStore.sync(curator, GATEWAYS);
+        Set<String> members = new HashSet<>();
+        try {
+            members.addAll(curator.getChildren().forPath(GATEWAYS));
+        } catch (KeeperException.NoNodeException e) {
+            // no gateway ever joined
+        }
+        members.remove(gatewayId);
+        return members;
     }
 
     /** Reads every LUN's context fresh: the contexts written before this gateway's membership was visible. */

@@ -47,6 +47,10 @@ import java.util.regex.Pattern;
  * <p>Context versions ({@link VersionedScsiContextStore}) are the znode's modification zxid:
  * unlike the znode data version they keep growing when a LUN's document is deleted and created
  * again. The local copy's version is what {@link #addAppliedListener} reports.
+ *
+ * <p>A new version counts as applied once every {@link #addApplyStep apply step} has finished
+ * with it; versions of one LUN count as applied in order, so a later version is never reported
+ * before the work an earlier one asked for is done.
  */
 public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
@@ -61,7 +65,12 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     private final int maxAttempts;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
-    /** Per LUN, the version last handed to the listeners; written only on the watch's thread. */
+    private final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
+    /** Per LUN, the context last handed to the listeners; touched only on the watch's thread. */
+    private final Map<String, ScsiContext> handed = new ConcurrentHashMap<>();
+    /** Per LUN, completes when the version last handed out counts as applied; touched only on the watch's thread. */
+    private final Map<String, CompletableFuture<Void>> applying = new ConcurrentHashMap<>();
+    /** Per LUN, the version last reported applied; written in version order, see {@link #changed}. */
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
     private final ZNodeMirror<ScsiContext> mirror;
     private final ExecutorService writer;
@@ -168,13 +177,19 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     }
 
     /**
-     * Called, on the watch's thread, with a LUN id and the version of its context each time the
-     * local copy advances, after that LUN's {@link #addListener listeners} have run: from then on
-     * this process acts on that version. Not called for an undecodable document (this process
+     * Called with a LUN id and the version of its context each time the local copy advances, after
+     * that LUN's {@link #addListener listeners} have run and its {@link #addApplyStep apply steps}
+     * have finished: from then on this process acts on that version. Runs on the watch's thread, or
+     * on the thread that finished the last apply step; per LUN in version order, never concurrently. Not called for an undecodable document (this process
      * fails closed on it, so it has not applied it). A deleted context reports version 0.
      */
     public void addAppliedListener(BiConsumer<String, Long> listener) {
         appliedListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void addApplyStep(ApplyStep step) {
+        applySteps.add(Objects.requireNonNull(step, "step"));
     }
 
     @Override
@@ -319,7 +334,38 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
                 log.error("SCSI context listener failed for LUN {}", lunId, e);
             }
         }
+        ScsiContext before = handed.getOrDefault(lunId, ScsiContext.EMPTY);
+        handed.put(lunId, context);
         long version = versionOf(entry);
+        CompletableFuture<Void> steps = runApplySteps(lunId, version, before, context);
+        CompletableFuture<Void> previous = applying.getOrDefault(lunId, CompletableFuture.completedFuture(null));
+        // In order: this version is reported only after the earlier ones (and their steps) are.
+        CompletableFuture<Void> done = previous.thenCompose(v -> steps).thenRun(() -> reportApplied(lunId, version));
+        applying.put(lunId, done);
+    }
+
+    /** Never completes exceptionally: a failed step is logged and the version still counts as applied. */
+    private CompletableFuture<Void> runApplySteps(String lunId, long version, ScsiContext before, ScsiContext after) {
+        if (applySteps.isEmpty()) return CompletableFuture.completedFuture(null);
+        CompletableFuture<?>[] all = new CompletableFuture<?>[applySteps.size()];
+        int i = 0;
+        for (ApplyStep step : applySteps) {
+            CompletableFuture<Void> f;
+            try {
+                f = step.apply(lunId, before, after);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            all[i++] = f == null ? CompletableFuture.completedFuture(null) : f;
+        }
+        return CompletableFuture.allOf(all).handle((v, e) -> {
+            if (e != null) log.error("applying version {} of LUN {}'s SCSI context failed", version, lunId, e);
+            return null;
+        });
+    }
+
+    /** Runs on the watch's thread or, after an apply step that did not finish at once, on the thread that finished it. */
+    private void reportApplied(String lunId, long version) {
         applied.put(lunId, version);
         for (BiConsumer<String, Long> listener : appliedListeners) {
             try {
@@ -329,7 +375,6 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
             }
         }
     }
-
 
     private CoordinationUnavailableException notConnected(String what, String lunId) {
         return new CoordinationUnavailableException("cannot " + what + " SCSI context of LUN " + lunId

@@ -171,4 +171,98 @@ class ZkGatewayAcksTest {
             }
         });
     }
+
+    @Test
+    void applyStepHoldsTheAcknowledgementOfItsVersionAndOfLaterOnes() throws Exception {
+        Gateway a = gateway("gw-a");
+        Gateway b = gateway("gw-b");
+        CompletableFuture<Void> abortsDone = new CompletableFuture<>();
+        CompletableFuture<ScsiContext[]> stepSaw = new CompletableFuture<>();
+        b.store().addApplyStep((lun, before, after) -> {
+            if (after.lastTaskAbort() == 0) return CompletableFuture.completedFuture(null);
+            stepSaw.complete(new ScsiContext[]{before, after});
+            return abortsDone;
+        });
+        Written<Long> registered = await(a.store().updateVersioned("lun-a", register(1)));
+        await(a.acks().awaitApplied("lun-a", registered.version(), LONG));
+
+        Written<Void> aborted = await(a.store().updateVersioned("lun-a",
+                c -> new ScsiContextStore.Update<>(c.withTaskAbort(java.util.Set.of("victim")), null)));
+        CompletableFuture<Void> everywhere = a.acks().awaitApplied("lun-a", aborted.version(), LONG);
+        ScsiContext[] seen = await(stepSaw);
+        assertEquals(0, seen[0].lastTaskAbort(), "before: the context b applied last");
+        assertEquals(java.util.List.of("victim"), seen[1].taskAborts().get(0).nexusKeys());
+        Written<Long> later = await(a.store().updateVersioned("lun-a", register(2)));
+        CompletableFuture<Void> laterEverywhere = a.acks().awaitApplied("lun-a", later.version(), LONG);
+        // b holds both versions (its local copy reads them) but acknowledges neither while its step runs
+        Eventually.await("b's copy holds the later version", () -> b.store().current("lun-a").prGeneration() == 2);
+        assertFalse(everywhere.isDone(), "acknowledged before the apply step finished");
+        assertFalse(laterEverywhere.isDone(), "a later version acknowledged before an earlier one's step finished");
+        assertTrue(acknowledged(a.coordination(), "lun-a", "gw-b") < aborted.version());
+
+        abortsDone.complete(null);
+        await(everywhere);
+        await(laterEverywhere);
+        assertEquals(later.version(), b.store().appliedVersion("lun-a"));
+    }
+
+    @Test
+    void onlyAJoinWithNoOtherGatewayLiveIsAPowerOn() throws Exception {
+        AtomicInteger powerOns = new AtomicInteger();
+        Coordination first = zk.newCoordination(namespace);
+        ZkGatewayAcks a = first.openGatewayAcks(first.openScsiContextStore());
+        assertTrue(a.join("gw-a", powerOns::incrementAndGet), "the first gateway powers the LUs on");
+
+        Coordination second = zk.newCoordination(namespace);
+        ZkGatewayAcks b = second.openGatewayAcks(second.openScsiContextStore());
+        assertFalse(b.join("gw-b", powerOns::incrementAndGet), "a gateway joining a live one is no power-on");
+
+        a.close();
+        Coordination restarted = zk.newCoordination(namespace);
+        ZkGatewayAcks again = restarted.openGatewayAcks(restarted.openScsiContextStore());
+        assertFalse(again.join("gw-a", powerOns::incrementAndGet), "a restart while gw-b stays up keeps the state");
+        assertEquals(1, powerOns.get());
+
+        again.close();
+        b.close();
+        Coordination afterAll = zk.newCoordination(namespace);
+        ZkGatewayAcks c = afterAll.openGatewayAcks(afterAll.openScsiContextStore());
+        assertTrue(c.join("gw-c", powerOns::incrementAndGet), "every gateway gone: the next join is a power-on");
+        assertEquals(2, powerOns.get());
+    }
+
+    @Test
+    void ofGatewaysJoiningTogetherExactlyOnePowersOn() throws Exception {
+        int n = 3;
+        AtomicInteger powerOns = new AtomicInteger();
+        java.util.List<CompletableFuture<Boolean>> joins = new java.util.ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < n; i++) {
+            Coordination coordination = zk.newCoordination(namespace);
+            ZkGatewayAcks acks = coordination.openGatewayAcks(coordination.openScsiContextStore());
+            String id = "gw-" + i;
+            joins.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return acks.join(id, () -> {
+                    powerOns.incrementAndGet();
+                    try {
+                        Thread.sleep(200); // a slow power-on: the others must still wait for it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }));
+        }
+        start.countDown();
+        int first = 0;
+        for (CompletableFuture<Boolean> join : joins) {
+            if (await(join)) first++;
+        }
+        assertEquals(1, first);
+        assertEquals(1, powerOns.get());
+    }
 }

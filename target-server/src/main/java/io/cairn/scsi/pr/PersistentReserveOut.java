@@ -246,7 +246,10 @@ final class PersistentReserveOut {
             }
         }
         c.bumpGeneration();
-        return new PrOutcome(c.build(), ScsiResult.GOOD, null, Set.copyOf(aborts));
+        // Recorded in the context so every gateway aborts the preempted nexuses' tasks before it
+        // acknowledges this version, and the command completes after (PreemptedTasks).
+        ScsiContext next = aborts.isEmpty() ? c.build() : c.build().withTaskAbort(aborts);
+        return new PrOutcome(next, ScsiResult.GOOD, null, Set.copyOf(aborts));
     }
 
     /** The reservation {@code nexus} holds as {@code type}; all registrants reservations carry key zero (SPC-4 6.15.3.2). */

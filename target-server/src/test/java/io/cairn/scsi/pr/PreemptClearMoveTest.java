@@ -169,6 +169,9 @@ class PreemptClearMoveTest {
         assertEquals(List.of(0x22L, 0x33L), keys(o.next()));
         assertEquals(B.initiatorPort(), o.next().reservation().initiatorPort());
         assertEquals(List.of(REG_PREEMPTED), uas(o.next(), A));
+        // recorded for every gateway to apply before it acknowledges this version
+        assertEquals(List.of(new ScsiContext.TaskAbort(1, List.of(A.key(), A2.key()).stream().sorted().toList())),
+                o.next().taskAborts());
     }
 
     @Test
@@ -176,6 +179,7 @@ class PreemptClearMoveTest {
         ScsiContext ctx = ok(registered(A, 0x11L, B, 0x22L), A, reserve(0x11, EA));
         PrOutcome o = PersistentReservations.out(ctx, B, preempt(0x22, 0x11, EA));
         assertTrue(o.abortNexuses().isEmpty());
+        assertEquals(List.of(), o.next().taskAborts());
     }
 
     @Test
