@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayRole {
     private static final Logger log = LoggerFactory.getLogger(GatewayRole.class);
+    /** How long a leaving gateway stays TRANSITIONING before UNAVAILABLE: in-flight commands finish. */
+    private static final Duration LEAVE_DRAIN = Duration.ofSeconds(2);
 
     record Options(String listen, int iscsiPort, String portalAddress, int gatewayId, String site,
                    Duration nodeGoneTimeout, Duration failoverWait, String targetPrefix, String chapUser,
@@ -97,9 +99,17 @@ final class GatewayRole {
         IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(o.queueDepth()).withPort(o.gatewayId(), o.gatewayId());
         // Counted by writers of reservation changes from here on, and already holding every context.
         acks.join(gatewayName);
-        IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
+        // Every gateway's target port group (ALUA): announced before the listener opens, so the
+        // others' hosts learn of the new path; see ClusterPortGroups for the leave sequence.
+        io.cairn.coord.cluster.ZkPortGroupRegistry groupRegistry = io.cairn.coord.cluster.ZkPortGroupRegistry.open(coordination);
+        started.push(groupRegistry);
+        ClusterPortGroups portGroups = new ClusterPortGroups(groupRegistry, gatewayName, o.gatewayId(), o.gatewayId());
+        portGroups.publish(io.cairn.scsi.AluaState.ACTIVE_OPTIMIZED);
+        IscsiGateway gateway = IscsiGateway.start(targets, contexts, new DirectoryNexuses(nexusDirectory),
+                io.cairn.scsi.ScsiCoreConfig.defaults().withPortGroups(portGroups), iscsi,
                 new InetSocketAddress(o.listen(), o.iscsiPort()));
         started.push(gateway);
+        started.push(() -> portGroups.leave(LEAVE_DRAIN)); // runs before the listener closes
         // SendTargets on any gateway lists every gateway's portal.
         io.cairn.coord.cluster.ZkPortalRegistry portalRegistry = io.cairn.coord.cluster.ZkPortalRegistry.open(coordination);
         started.push(portalRegistry);

@@ -22,14 +22,17 @@ final class IscsiGateway implements AutoCloseable {
 
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
                               InetSocketAddress listen) throws InterruptedException {
-        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, iscsi, listen);
+        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, ScsiCoreConfig.defaults(), iscsi, listen);
     }
 
-    /** @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE */
+    /**
+     * @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE
+     * @param scsi   identity, limits and target port groups (every gateway's, in a cluster)
+     */
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
-                              IscsiConfig iscsi, InetSocketAddress listen) throws InterruptedException {
+                              ScsiCoreConfig scsi, IscsiConfig iscsi, InetSocketAddress listen) throws InterruptedException {
         ServerRef ref = new ServerRef();
-        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
+        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, scsi,
                 io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
         IscsiServer server = new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ref.server = server;
