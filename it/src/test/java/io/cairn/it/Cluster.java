@@ -212,6 +212,15 @@ final class Cluster implements AutoCloseable {
         return gateways.size() - 1;
     }
 
+    /** SIGTERM gateway index {@code gateway} and wait for its exit (failing if it does not exit). */
+    void stopGateway(int gateway) {
+        RoleProcess p = gateways.get(gateway);
+        if (!p.stop(STOP_TIMEOUT)) {
+            fail(p.name() + " did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM; output:\n"
+                    + p.outputTail(20_000));
+        }
+    }
+
     /** SIGKILL store {@code node}; it stays down until {@link #restartStore}. */
     void kill9Store(int node) {
         store(node).kill9();
