@@ -1,5 +1,6 @@
 package io.cairn.appliance;
 
+import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.cluster.PortGroupRecord;
 import io.cairn.coord.cluster.ZkPortGroupRegistry;
 import io.cairn.scsi.AluaState;
@@ -64,7 +65,15 @@ final class ClusterPortGroups implements PortGroups {
 
     /** The graceful leave sequence of the class comment, up to closing the listener. */
     void leave(Duration drain) throws InterruptedException {
-        publish(AluaState.TRANSITIONING);
+        try {
+            publish(AluaState.TRANSITIONING);
+        } catch (CoordinationUnavailableException e) {
+            // Without a session nobody can be told, and the group already went with the session:
+            // admit nothing more here and let the close sequence go on at once.
+            own = AluaState.UNAVAILABLE;
+            log.warn("leaving without announcing it: {}", e.getMessage());
+            return;
+        }
         Thread.sleep(drain.toMillis());
         publish(AluaState.UNAVAILABLE);
     }

@@ -88,9 +88,13 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
      * registry's copy shows it, so what follows (closing a listener, draining) happens after every
      * other gateway can see it. The node is ephemeral and re-created after a new session.
      *
-     * @throws CoordinationUnavailableException if ZooKeeper did not take it within 10 s
+     * @throws CoordinationUnavailableException without a session, or if ZooKeeper did not take it within 10 s
      */
     public void publish(PortGroupRecord group) {
+        if (!coordination.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
+            throw new CoordinationUnavailableException("no ZooKeeper session to publish the port group of "
+                    + group.gatewayId(), null);
+        }
         byte[] data = encode(group);
         PersistentNode node = mine.get(group.gatewayId());
         try {
