@@ -244,6 +244,11 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM gateway index {@code gateway} and wait for its exit (failing if it does not exit). */
+    void stopGateway(int gateway) {
+        stopOrFail(gateways.get(gateway));
+    }
+
     private static void stopOrFail(RoleProcess p) {
         if (!p.stop(STOP_TIMEOUT)) {
             fail(p.name() + " did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM; output:\n"

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayRole {
     private static final Logger log = LoggerFactory.getLogger(GatewayRole.class);
+    /** How long a leaving gateway stays TRANSITIONING before UNAVAILABLE: in-flight commands finish. */
+    private static final Duration LEAVE_DRAIN = Duration.ofSeconds(2);
 
     record Options(String listen, int iscsiPort, String portalAddress, int gatewayId, String site,
                    Duration nodeGoneTimeout, Duration failoverWait, String targetPrefix, String chapUser,
@@ -105,16 +107,23 @@ final class GatewayRole {
         catalog.addListener(present::apply);
 
         IscsiConfig iscsi = IscsiConfig.defaults().withQueueDepth(o.queueDepth()).withPort(o.gatewayId(), o.gatewayId());
+        // Every gateway's target port group (ALUA): announced before the listener opens, so the
+        // others' hosts learn of the new path; see ClusterPortGroups for the leave sequence.
+        io.cairn.coord.cluster.ZkPortGroupRegistry groupRegistry = io.cairn.coord.cluster.ZkPortGroupRegistry.open(coordination);
+        started.push(groupRegistry);
+        ClusterPortGroups portGroups = new ClusterPortGroups(groupRegistry, gatewayName, o.gatewayId(), o.gatewayId());
         // The SCSI core (it registers its apply steps) exists before this gateway counts; its
         // portal opens only after the join, so no I/O is admitted on pre-power-on state.
-        IscsiGateway gateway = IscsiGateway.create(targets, contexts, new DirectoryNexuses(nexusDirectory), iscsi,
-                transport.group());
+        IscsiGateway gateway = IscsiGateway.create(targets, contexts, new DirectoryNexuses(nexusDirectory),
+                io.cairn.scsi.ScsiCoreConfig.defaults().withPortGroups(portGroups), iscsi, transport.group());
         started.push(gateway);
         // Counted by writers of reservation changes from here on, and already holding every context;
         // the first gateway to join with none live powers the LUs on (PowerOn, README).
         acks.join(gatewayName, () -> PowerOn.applyAll(zkContexts,
                 catalog.list().stream().map(LunDefinition::id).toList()));
+        portGroups.publish(io.cairn.scsi.AluaState.ACTIVE_OPTIMIZED);
         gateway.listen(new InetSocketAddress(o.listen(), o.iscsiPort()), iscsi);
+        started.push(() -> portGroups.leave(LEAVE_DRAIN)); // runs before the listener closes
         // SendTargets on any gateway lists every gateway's portal.
         io.cairn.coord.cluster.ZkPortalRegistry portalRegistry = io.cairn.coord.cluster.ZkPortalRegistry.open(coordination);
         started.push(portalRegistry);

@@ -23,17 +23,18 @@ final class IscsiGateway implements AutoCloseable {
 
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
                               InetSocketAddress listen) throws InterruptedException {
-        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, iscsi, listen, null);
+        return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, ScsiCoreConfig.defaults(), iscsi, listen, null);
     }
 
     /**
      * @param shared other gateways' nexuses (a cluster), or SharedNexuses.NONE
+     * @param scsi    identity, limits and target port groups (every gateway's, in a cluster)
      * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
      */
     static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
-                              IscsiConfig iscsi, InetSocketAddress listen, io.netty.channel.EventLoopGroup workers)
-            throws InterruptedException {
-        IscsiGateway gateway = create(targets, contexts, shared, iscsi, workers);
+                              ScsiCoreConfig scsi, IscsiConfig iscsi, InetSocketAddress listen,
+                              io.netty.channel.EventLoopGroup workers) throws InterruptedException {
+        IscsiGateway gateway = create(targets, contexts, shared, scsi, iscsi, workers);
         try {
             gateway.listen(listen, iscsi);
         } catch (InterruptedException | RuntimeException e) {
@@ -48,9 +49,9 @@ final class IscsiGateway implements AutoCloseable {
      * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
      */
     static IscsiGateway create(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
-                               IscsiConfig iscsi, io.netty.channel.EventLoopGroup workers) {
+                               ScsiCoreConfig scsi, IscsiConfig iscsi, io.netty.channel.EventLoopGroup workers) {
         ServerRef ref = new ServerRef();
-        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, ScsiCoreConfig.defaults(),
+        DefaultScsiCore core = new DefaultScsiCore(targets, contexts, scsi,
                 io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
         IscsiServer server = workers != null ? new IscsiServer(core, targets, iscsi, workers)
                 : new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -72,6 +72,7 @@ public final class DefaultScsiCore implements ScsiCore {
         this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
                 nexuses, executor, shared);
         contexts.addApplyStep(this::abortPreemptedTasks);
+        config.portGroups().onChange(this::portGroupsChanged);
     }
 
     /**
@@ -144,7 +145,7 @@ public final class DefaultScsiCore implements ScsiCore {
             Cdb cdb = decoded.cdb();
             final long commandBytes = cdb.dataBytes();
             if (unit.isPresent()) {
-                stop = PreDispatch.alua(entry, config.portGroupState().apply(command.nexus().targetPortGroup()));
+                stop = PreDispatch.alua(entry, config.portGroups().stateOf(command.nexus().targetPortGroup()));
                 if (stop == null) {
                     stop = PreDispatch.reservation(services.reservations(), ctx, command.nexus(), entry);
                 }
@@ -334,6 +335,29 @@ public final class DefaultScsiCore implements ScsiCore {
                 update(u.id(), c -> UnitAttentions.clear(c, nexus.key()));
             }
             publishNexuses(u.id());
+        }
+    }
+
+    /**
+     * SPC-4 5.16.2.6: another gateway's target port group joined, left or changed state, so every
+     * I_T nexus of this gateway gets ASYMMETRIC ACCESS STATE CHANGED (queued once, however many
+     * steps a leave takes before the host asks again). Each gateway raises it only for its own
+     * nexuses, when its own watch sees the change: a gateway that is killed cannot raise anything
+     * for others, so the survivors must react to the change anyway; a gateway knows its own nexuses
+     * without lag (the shared directory may trail); and it costs one compare-and-set per LUN per
+     * gateway, with no gateway writing nexus state it does not serve.
+     */
+    private void portGroupsChanged() {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (String target : nexuses.targets()) {
+            for (LogicalUnit u : unitsOf(target)) {
+                if (!done.add(u.id())) {
+                    continue;
+                }
+                List<String> mine = services.localNexusKeysOf(u.id());
+                update(u.id(), c -> UnitAttentions.raise(c, mine, SenseReason.ASYMMETRIC_ACCESS_STATE_CHANGED))
+                        .exceptionally(e -> null); // coordination unavailable: this gateway fails closed anyway
+            }
         }
     }
 

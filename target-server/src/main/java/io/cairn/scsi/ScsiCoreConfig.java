@@ -1,10 +1,8 @@
 package io.cairn.scsi;
 
-import java.util.function.IntFunction;
-
 /**
  * What the SCSI core reports about itself: INQUIRY identity (SPC-4 6.6.2), block limits (SBC-4 6.6.4)
- * and the ALUA state of each target port group (SPC-4 5.11; every group active/optimized by default).
+ * and the target port groups with their ALUA states (SPC-4 5.16; one group, active/optimized, by default).
  *
  * @param maxTransferBlocks      MAXIMUM TRANSFER LENGTH for READ/WRITE/VERIFY, in blocks
  * @param optimalGranularity     OPTIMAL TRANSFER LENGTH GRANULARITY, in blocks
@@ -12,7 +10,7 @@ import java.util.function.IntFunction;
  * @param maxUnmapDescriptors    MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
  * @param maxWriteSameBlocks     MAXIMUM WRITE SAME LENGTH
  * @param maxCompareAndWrite     MAXIMUM COMPARE AND WRITE LENGTH, in blocks (at most 255)
- * @param portGroupState         ALUA state of a target port group number
+ * @param portGroups             every target port group and its asymmetric access state
  */
 public record ScsiCoreConfig(
         String vendor,
@@ -24,10 +22,16 @@ public record ScsiCoreConfig(
         int maxUnmapDescriptors,
         long maxWriteSameBlocks,
         int maxCompareAndWrite,
-        IntFunction<AluaState> portGroupState) {
+        PortGroups portGroups) {
 
     public static ScsiCoreConfig defaults() {
         return new ScsiCoreConfig("CAIRN", "DISTRIBUTED LUN", "0001", 8192, 8, 1 << 20, 256, 65535, 255,
-                tpg -> AluaState.ACTIVE_OPTIMIZED);
+                PortGroups.single(AluaState.ACTIVE_OPTIMIZED));
+    }
+
+    /** The same limits and identity, with the cluster's port groups. */
+    public ScsiCoreConfig withPortGroups(PortGroups groups) {
+        return new ScsiCoreConfig(vendor, product, revision, maxTransferBlocks, optimalGranularity, maxUnmapBlocks,
+                maxUnmapDescriptors, maxWriteSameBlocks, maxCompareAndWrite, groups);
     }
 }

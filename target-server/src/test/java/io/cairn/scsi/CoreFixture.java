@@ -34,6 +34,10 @@ public final class CoreFixture {
     public final DefaultScsiCore core;
 
     public CoreFixture() {
+        this(ScsiCoreConfig.defaults());
+    }
+
+    public CoreFixture(ScsiCoreConfig config) {
         LunDirectory dir = new LunDirectory() {
             @Override
             public Optional<LogicalUnit> find(String targetName, long lun) {
@@ -45,7 +49,7 @@ public final class CoreFixture {
                 return TARGET.equals(targetName) ? List.of(0L) : List.of();
             }
         };
-        core = new DefaultScsiCore(dir, store, ScsiCoreConfig.defaults(), reservations, TaskAborter.NONE, Runnable::run);
+        core = new DefaultScsiCore(dir, store, config, reservations, TaskAborter.NONE, Runnable::run);
     }
 
     /** Logs A and B in and clears their POWER ON unit attentions. */

@@ -139,10 +139,7 @@ class DefaultScsiCoreTest {
 
     @Test
     void aluaStandbyRefusesMediumAccessButNotInquiry() {
-        ScsiCoreConfig d = ScsiCoreConfig.defaults();
-        ScsiCoreConfig standby = new ScsiCoreConfig(d.vendor(), d.product(), d.revision(), d.maxTransferBlocks(),
-                d.optimalGranularity(), d.maxUnmapBlocks(), d.maxUnmapDescriptors(), d.maxWriteSameBlocks(),
-                d.maxCompareAndWrite(), tpg -> AluaState.STANDBY);
+        ScsiCoreConfig standby = ScsiCoreConfig.defaults().withPortGroups(PortGroups.single(AluaState.STANDBY));
         LunDirectory dir = new LunDirectory() {
             public java.util.Optional<LogicalUnit> find(String t, long l) {
                 return java.util.Optional.of(f.unit);

@@ -4,36 +4,46 @@ import static io.cairn.scsi.BigEndian.put16;
 import static io.cairn.scsi.BigEndian.put32;
 
 import io.cairn.scsi.AluaState;
-import io.cairn.scsi.ItNexus;
+import io.cairn.scsi.PortGroups.PortGroup;
 import io.cairn.scsi.Sense;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * REPORT TARGET PORT GROUPS (SPC-4 6.36): the group of the port the command came through, with
- * that port. Each gateway is its own group; other gateways' groups are not known here.
+ * REPORT TARGET PORT GROUPS (SPC-4 6.36): every gateway's target port group, ordered by group id,
+ * each with its state and its one port. The answer is the same from every gateway (no preferred
+ * group), so a multipath host sees one consistent picture whichever path it asks through.
  */
 public final class ReportTargetPortGroupsHandler implements CommandHandler {
+
+    /** SPC-4 6.36.2: the states a group of ours can report: T_SUP, U_SUP, AO_SUP. */
+    static final int SUPPORTED_STATES = 0x80 | 0x08 | 0x01;
+    private static final int DESCRIPTOR = 8 + 4; // one target port per group
 
     @Override
     public CompletableFuture<Outcome> handle(Request r) {
         int format = r.cdb().reportingOptions();
-        if (format > 1) {
+        if (format > 1) { // SPC-4 6.36.1: 000b length only, 001b extended header
             return CompletableFuture.completedFuture(Outcome.check(Sense.invalidCdbField(1, 7)));
         }
-        ItNexus n = r.nexus();
-        AluaState state = r.core().config().portGroupState().apply(n.targetPortGroup());
+        List<PortGroup> groups = r.core().config().portGroups().groups(r.nexus());
         int header = format == 1 ? 8 : 4;
-        byte[] b = new byte[header + 8 + 4];
-        put32(b, 0, b.length - 4);
+        byte[] b = new byte[header + DESCRIPTOR * groups.size()];
+        put32(b, 0, b.length - 4); // RETURN DATA LENGTH: the whole list, whatever the allocation length
         if (format == 1) {
-            b[4] = 0x10; // SPC-4 6.36.2: extended header format
+            b[4] = 0x10; // SPC-4 6.36.2: FORMAT TYPE 001b; IMPLICIT TRANSITION TIME 0 (unspecified)
         }
         int at = header;
-        b[at] = (byte) (0x80 | state.code()); // PREF: this gateway is preferred for its own paths
-        b[at + 1] = (byte) (0x80 | 0x08 | 0x04 | 0x01); // T_SUP, U_SUP, S_SUP, AO_SUP
-        put16(b, at + 2, n.targetPortGroup());
-        b[at + 7] = 1; // TARGET PORT COUNT
-        put16(b, at + 10, n.relativeTargetPortId());
+        for (PortGroup g : groups) {
+            b[at] = (byte) g.state().code(); // PREF 0: no group is preferred over another
+            b[at + 1] = (byte) SUPPORTED_STATES;
+            put16(b, at + 2, g.id());
+            // STATUS CODE 02h: the state was altered by implicit behaviour (a gateway leaving)
+            b[at + 5] = (byte) (g.state() == AluaState.ACTIVE_OPTIMIZED ? 0 : 2);
+            b[at + 7] = 1; // TARGET PORT COUNT
+            put16(b, at + 10, g.relativePortId());
+            at += DESCRIPTOR;
+        }
         return CompletableFuture.completedFuture(Outcome.data(b, r.cdb().allocationLength()));
     }
 }
