@@ -37,6 +37,7 @@ final class RoleProcess {
     private final StringBuffer output = new StringBuffer();
     private Process process;
     private volatile Matcher readyMatch;
+    private volatile boolean paused;
 
     RoleProcess(String name, List<String> command, Map<String, String> environment, Pattern ready) {
         this.name = name;
@@ -111,7 +112,9 @@ final class RoleProcess {
         }
         List<ProcessHandle> tree = tree();
         tree.forEach(ProcessHandle::destroy);
-        tree.forEach(p -> continueQuietly(p.pid())); // a paused process handles SIGTERM only once continued
+        if (paused) {
+            tree.forEach(p -> continueQuietly(p.pid())); // a paused process handles SIGTERM only once continued
+        }
         boolean exited = tree.stream().allMatch(p -> awaitExit(p, timeout));
         if (!exited) {
             ExternalCommand.killTree(process.toHandle());
@@ -129,12 +132,14 @@ final class RoleProcess {
      */
     void pause() throws IOException {
         signal("STOP");
+        paused = true;
         output.append("---- paused (SIGSTOP) ----\n");
     }
 
     /** SIGCONT to the process and its descendants, after {@link #pause()}. */
     void resume() throws IOException {
         signal("CONT");
+        paused = false;
         output.append("---- resumed (SIGCONT) ----\n");
     }
 
