@@ -7,6 +7,8 @@ import io.cairn.coord.placement.ZkPlacementStore;
 import io.cairn.coord.scsi.ZkGatewayAcks;
 import io.cairn.coord.scsi.ZkNexusDirectory;
 import io.cairn.coord.scsi.ZkScsiContextStore;
+import io.cairn.coord.session.SessionLease;
+import io.cairn.coord.session.ZkRoundTrip;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -21,14 +23,24 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * This process's connection to ZooKeeper: owns the Curator client, turns Curator's connection
  * states into {@link SessionState}s in this one place, and opens the typed stores. Every path
  * lives under the namespace (default {@code /cairn}).
+ *
+ * <p>Connected means more than Curator's word: the {@link SessionLease} must also be current, so a
+ * process that was paused past its session timeout counts as disconnected the moment it resumes,
+ * before Curator's I/O thread has noticed anything. A lapse of the lease is reported to listeners
+ * as {@link SessionState#SUSPENDED} and its renewal as {@link SessionState#RECONNECTED}, so every
+ * holder of state derived from the session treats it as the interruption it may have been.
  *
  * <p>Closing it closes the stores it opened, then the client.
  */
@@ -87,8 +99,17 @@ public final class Coordination implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     /** Null until the first connection. */
     private final AtomicReference<SessionState> state = new AtomicReference<>();
+    private final SessionLease lease;
+    private final ScheduledExecutorService renewer;
+    /** Orders the two sources of transitions (Curator's event thread, the lease renewer) for listeners. */
+    private final Object transitions = new Object();
 
     public Coordination(Settings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    /** @param nanoClock the lease's monotonic clock ({@link System#nanoTime}; tests move it by hand) */
+    public Coordination(Settings settings, LongSupplier nanoClock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.curator = CuratorFrameworkFactory.builder()
                 .connectString(settings.connectString())
@@ -99,6 +120,22 @@ public final class Coordination implements AutoCloseable {
                 .waitForShutdownTimeoutMs(5_000)
                 .build();
         curator.getConnectionStateListenable().addListener((client, newState) -> onStateChange(newState));
+        this.lease = new SessionLease(new ZkRoundTrip(curator), nanoClock, new SessionLease.Listener() {
+            @Override
+            public void lapsed() {
+                onLeaseChange(SessionState.SUSPENDED);
+            }
+
+            @Override
+            public void regained() {
+                onLeaseChange(SessionState.RECONNECTED);
+            }
+        });
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-session-lease");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -123,19 +160,44 @@ public final class Coordination implements AutoCloseable {
         }
         // Curator reports CONNECTED to listeners on its own thread, maybe after this returns
         state.compareAndSet(null, SessionState.CONNECTED);
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (!lease.renew()) {
+            if (System.nanoTime() - deadline > 0) {
+                close();
+                throw new CoordinationUnavailableException("ZooKeeper at " + settings.connectString()
+                        + " answered no request within " + settings.startTimeout(), null);
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        renewer.schedule(this::renewLease, lease.renewalPeriod(settings.sessionTimeout()).toNanos(),
+                TimeUnit.NANOSECONDS);
         return this;
     }
 
-    /** True while the session is live and connected: only then is shared state known to be current. */
+    /**
+     * True while the session is live and connected and its lease current: only then is shared
+     * state known to be current. Reads the lease (a clock comparison) before Curator's state, and
+     * the lease reports a lapse before it extends, so a caller that also checks its own
+     * lapse-driven flag after this sees that flag cleared whenever it sees a renewed lease.
+     */
     public boolean isConnected() {
+        if (!lease.isCurrent()) {
+            return false;
+        }
         SessionState now = state.get();
         return now != null && now.isConnected();
     }
 
-    /** The latest state; {@link SessionState#SUSPENDED} before the first connection and after close. */
+    /**
+     * The latest state; {@link SessionState#SUSPENDED} before the first connection, after close, and
+     * while the lease has lapsed.
+     */
     public SessionState state() {
         SessionState now = state.get();
-        return now == null ? SessionState.SUSPENDED : now;
+        if (now == null || (now.isConnected() && !lease.isCurrent())) {
+            return SessionState.SUSPENDED;
+        }
+        return now;
     }
 
     /** Called, on Curator's event thread, with every session state change. */
@@ -204,6 +266,32 @@ public final class Coordination implements AutoCloseable {
         return store;
     }
 
+    private void renewLease() {
+        try {
+            lease.renew();
+        } catch (RuntimeException e) {
+            log.error("session lease renewal failed", e);
+        }
+        try {
+            renewer.schedule(this::renewLease, lease.renewalPeriod(settings.sessionTimeout()).toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closing
+        }
+    }
+
+    private void onLeaseChange(SessionState reported) {
+        synchronized (transitions) {
+            if (reported == SessionState.SUSPENDED) {
+                log.warn("ZooKeeper session lease lapsed ({}): counting the session as interrupted",
+                        settings.connectString());
+            } else {
+                log.info("ZooKeeper session lease renewed ({})", settings.connectString());
+            }
+            tell(reported);
+        }
+    }
+
     private void onStateChange(ConnectionState newState) {
         SessionState mapped = switch (newState) {
             case CONNECTED -> SessionState.CONNECTED;
@@ -213,23 +301,39 @@ public final class Coordination implements AutoCloseable {
             // never asked for (canBeReadOnly is off); a read-only server cannot take writes anyway
             case READ_ONLY -> SessionState.SUSPENDED;
         };
-        state.set(mapped);
-        if (mapped == SessionState.LOST || mapped == SessionState.SUSPENDED) {
-            log.warn("ZooKeeper session {} ({})", mapped, settings.connectString());
-        } else {
-            log.info("ZooKeeper session {} ({})", mapped, settings.connectString());
+        synchronized (transitions) {
+            state.set(mapped);
+            if (mapped == SessionState.LOST || mapped == SessionState.SUSPENDED) {
+                log.warn("ZooKeeper session {} ({})", mapped, settings.connectString());
+            } else {
+                log.info("ZooKeeper session {} ({})", mapped, settings.connectString());
+            }
+            tell(mapped);
         }
+    }
+
+    private void tell(SessionState reported) {
         for (Consumer<SessionState> listener : listeners) {
             try {
-                listener.accept(mapped);
+                listener.accept(reported);
             } catch (RuntimeException e) {
-                log.error("session state listener failed on {}", mapped, e);
+                log.error("session state listener failed on {}", reported, e);
             }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinationUnavailableException("interrupted while starting", e);
         }
     }
 
     @Override
     public void close() {
+        renewer.shutdownNow();
         synchronized (opened) {
             while (!opened.isEmpty()) {
                 try {

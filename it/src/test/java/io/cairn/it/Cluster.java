@@ -256,6 +256,24 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP gateway index {@code gateway} (and SIGCONT with {@link #resumeGateway}): a process pause. */
+    void pauseGateway(int gateway) throws IOException {
+        gateways.get(gateway).pause();
+    }
+
+    void resumeGateway(int gateway) throws IOException {
+        gateways.get(gateway).resume();
+    }
+
+    /** SIGSTOP the ZooKeeper server (and SIGCONT with {@link #resumeZookeeper}): every session hears nothing. */
+    void pauseZookeeper() throws IOException {
+        zookeeper.pause();
+    }
+
+    void resumeZookeeper() throws IOException {
+        zookeeper.resume();
+    }
+
     /** SIGKILL store {@code node}; it stays down until {@link #restartStore}. */
     void kill9Store(int node) {
         store(node).kill9();

@@ -37,6 +37,7 @@ final class RoleProcess {
     private final StringBuffer output = new StringBuffer();
     private Process process;
     private volatile Matcher readyMatch;
+    private volatile boolean paused;
 
     RoleProcess(String name, List<String> command, Map<String, String> environment, Pattern ready) {
         this.name = name;
@@ -111,6 +112,9 @@ final class RoleProcess {
         }
         List<ProcessHandle> tree = tree();
         tree.forEach(ProcessHandle::destroy);
+        if (paused) {
+            tree.forEach(p -> continueQuietly(p.pid())); // a paused process handles SIGTERM only once continued
+        }
         boolean exited = tree.stream().allMatch(p -> awaitExit(p, timeout));
         if (!exited) {
             ExternalCommand.killTree(process.toHandle());
@@ -121,6 +125,35 @@ final class RoleProcess {
             output.append("---- stopped (SIGTERM), exit ").append(exitStatus()).append(" ----\n");
         }
         return exited;
+    }
+
+    /**
+     * SIGSTOP to the process and its descendants: it is frozen as by a long GC pause or a stopped VM, its
+     * sockets stay open and peers' data queues in the kernel. {@link #resume()} lets it run on.
+     */
+    void pause() throws IOException {
+        signal("STOP");
+        paused = true;
+        output.append("---- paused (SIGSTOP) ----\n");
+    }
+
+    /** SIGCONT to the process and its descendants, after {@link #pause()}. */
+    void resume() throws IOException {
+        signal("CONT");
+        paused = false;
+        output.append("---- resumed (SIGCONT) ----\n");
+    }
+
+    private void signal(String name) throws IOException {
+        if (!isAlive()) {
+            throw new IllegalStateException(this.name + " is not running");
+        }
+        List<String> kill = new ArrayList<>(List.of("kill", "-" + name));
+        tree().forEach(p -> kill.add(Long.toString(p.pid())));
+        ExternalCommand.Result r = ExternalCommand.run(kill, Duration.ofSeconds(10));
+        if (!r.succeeded()) {
+            throw new IOException("kill -" + name + " " + this.name + ": " + r.describe());
+        }
     }
 
     /** SIGKILL the process and its descendants and wait until they are gone: nothing it acknowledged may be lost. */
@@ -143,6 +176,17 @@ final class RoleProcess {
     String outputTail(int chars) {
         String all = output();
         return all.length() > chars ? "..." + all.substring(all.length() - chars) : all;
+    }
+
+    private static void continueQuietly(long pid) {
+        try {
+            new ProcessBuilder("kill", "-CONT", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill(1): nothing was paused by this harness either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<ProcessHandle> tree() {

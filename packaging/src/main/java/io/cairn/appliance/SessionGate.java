@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * its ZooKeeper session stops serving the affected LUNs until it has caught up again"). Closed
  * from the moment the session is suspended or lost; opened again only after every LUN's context
  * has been read fresh on the new connection.
+ *
+ * <p>"Suspended" includes a lapse of the session lease ({@link Coordination#isConnected()}): a
+ * gateway that was paused past its session timeout is closed the moment it resumes, before Curator
+ * has noticed, because others may have changed a reservation without waiting for it.
  */
 final class SessionGate {
     private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
@@ -37,7 +41,9 @@ final class SessionGate {
     }
 
     boolean isOpen() {
-        return open && coordination.isConnected();
+        // Lease first: Coordination reports a lapse (closing us) before it installs a renewed lease,
+        // so seeing the renewed lease here means seeing the closed flag too.
+        return coordination.isConnected() && open;
     }
 
     private void onState(SessionState state) {

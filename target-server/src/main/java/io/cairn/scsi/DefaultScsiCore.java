@@ -109,6 +109,9 @@ public final class DefaultScsiCore implements ScsiCore {
             }
             int opcode = raw[0] & 0xFF;
             Optional<LogicalUnit> unit = luns.find(command.targetName(), command.lun());
+            // Asked before the context is read: a context read first could predate a catch-up that
+            // completed just before the question, and would then be admitted as current.
+            boolean current = unit.isEmpty() || contexts.isCurrent(unit.get().id());
             ScsiContext ctx = unit.map(u -> contexts.current(u.id())).orElse(ScsiContext.EMPTY);
             dsense = ModePages.descriptorSense(ctx);
 
@@ -116,7 +119,7 @@ public final class DefaultScsiCore implements ScsiCore {
             if (stop != null) {
                 return finish(stop, dsense, 0, false);
             }
-            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode) && !contexts.isCurrent(unit.get().id())) {
+            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode) && !current) {
                 // Fail closed (design.md): with reservations possibly changed elsewhere and not yet
                 // seen here, nothing is admitted; BUSY makes the initiator retry (SAM-5 5.3.1).
                 return finish(Outcome.status(ScsiResult.BUSY), dsense, 0, false);
