@@ -185,26 +185,26 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code data}; it is released when the write completes or fails. */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
-        return write(lba, data, fua, epoch.get());
+        return write(lba, data, fua, epoch.get()).thenApply(v -> null);
     }
 
     /** Takes ownership of {@code data}; it is released when the write completes or fails. */
     @Override
-    public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua, long epoch) {
+    public CompletableFuture<BlockVersion> write(long lba, ByteBuf data, boolean fua, long epoch) {
         return mutate(() -> {
             try {
                 long blocks = blocksOf(data);
                 checkRange(lba, blocks);
                 if (blocks == 0) {
-                    return null;
+                    return BlockVersion.NONE;
                 }
                 try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     BlockVersion version = stamp(epoch);
                     zeroFillEdges(lba, blocks);
                     writeBuffers(lba, data.nioBuffers());
                     map.record(granule(lba), granule(lba + blocks - 1), version, true);
+                    return version;
                 }
-                return null;
             } finally {
                 data.release();
             }

@@ -91,20 +91,24 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     /** Takes ownership of {@code buf}; released when the write completes or fails. */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf buf, boolean fua) {
-        return write(lba, buf, fua, -1);
+        return write(lba, buf, fua, -1).thenApply(v -> null);
     }
 
     /** Takes ownership of {@code buf}; released when the write completes or fails. */
     @Override
-    public CompletableFuture<Void> write(long lba, ByteBuf buf, boolean fua, long epoch) {
+    public CompletableFuture<BlockVersion> write(long lba, ByteBuf buf, boolean fua, long epoch) {
         return submit(() -> {
             try {
                 synchronized (this) {
                     long blocks = blocksOf(buf);
                     check(lba, blocks);
-                    put(lba, buf, stamp(epoch));
+                    if (blocks == 0) {
+                        return BlockVersion.NONE;
+                    }
+                    BlockVersion version = stamp(epoch);
+                    put(lba, buf, version);
+                    return version;
                 }
-                return null;
             } finally {
                 buf.release();
             }

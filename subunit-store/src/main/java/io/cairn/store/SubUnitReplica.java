@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code (epoch, next id of the node's clock)}, the id drawn under the block's lock so that per
  * block versions only grow. The plain {@link BlockDevice} mutations do the same with the highest
  * epoch this copy has seen. {@link #readBlocks} then reads the changed blocks back, each with the
- * version that belongs to its content, for shipping.
+ * version that belongs to its content, for shipping (a write of whole replication blocks may ship its
+ * own data with the version {@link #write} returned instead).
  *
  * <p>Replica side: {@link #apply} writes a replication block only if the given version is newer
  * than the stored one, atomically per block, so a reordered, repeated or resumed stream converges.
@@ -31,7 +32,12 @@ public interface SubUnitReplica extends BlockDevice {
     /** Number of replication blocks. */
     int replicationBlocks();
 
-    CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua, long epoch);
+    /**
+     * As {@link BlockDevice#write}, stamped with {@code epoch}; completes with the version every
+     * changed replication block now carries ({@link BlockVersion#NONE} when no block was written),
+     * so a write covering whole replication blocks can be shipped as it is, without reading back.
+     */
+    CompletableFuture<BlockVersion> write(long lba, ByteBuf data, boolean fua, long epoch);
 
     CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua, long epoch);
 

@@ -91,7 +91,17 @@ public final class ReplicaHost implements ReplicaService {
             SubUnitReplica unit = local(p, id);
             long blocks = data.readableBytes() / unit.blockSize();
             ReplicatedWrite w = replicatedWrite(id, p, unit);
-            return unit.write(lba, data, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+            if (!w.coversWholeBlocks(lba, blocks) || data.readableBytes() % unit.blockSize() != 0) {
+                return unit.write(lba, data, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+            }
+            ByteBuf shipped = data.retainedDuplicate(); // the local write releases its own reference
+            return unit.write(lba, data, fua, epoch).handle((version, err) -> {
+                if (err != null) {
+                    shipped.release();
+                    return CompletableFuture.<Void>failedFuture(err);
+                }
+                return w.shipWritten(lba, shipped, version, fua);
+            }).thenCompose(f -> f);
         }, data);
     }
 

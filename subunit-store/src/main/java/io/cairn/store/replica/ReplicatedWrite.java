@@ -13,10 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One change at the primary, shipped to the other replicas (design.md "Write path" 2-3): after the
- * local change completed, the changed replication blocks are read back with their versions
- * (atomically per block, so a block is always sent with the version of its content) and sent with
- * {@code replicate} to every other assigned replica, in sync or resyncing. The change is complete
- * when every in-sync replica has applied it, durably if {@code fua}.
+ * local change completed, the changed replication blocks are sent with {@code replicate} to every
+ * other assigned replica, in sync or resyncing. The change is complete when every in-sync replica
+ * has applied it, durably if {@code fua}.
+ *
+ * <p>What is sent: a write that covers whole replication blocks ships its own data with the
+ * version the write stamped on them ({@link #shipWritten}); any other change reads the blocks
+ * back with their versions, atomically per block ({@link #shipRange}). Either way a block travels
+ * with a version that belongs to its content: versions are drawn under the blocks' locks, so a
+ * later change of the same block carries a newer version and wins at the replica whatever order
+ * the two arrive in.
  *
  * <p>Durability contract: a write is acknowledged only when every replica the placement lists as
  * in sync holds it, or has been removed from the in-sync set in ZooKeeper first; if that removal
@@ -58,6 +64,36 @@ final class ReplicatedWrite {
         int first = (int) (lba / perBlock);
         int last = (int) ((lba + blocks - 1) / perBlock);
         return ship(first, last - first + 1, fua);
+    }
+
+    /** Whether a write of {@code blocks} logical blocks at {@code lba} covers whole replication blocks only. */
+    boolean coversWholeBlocks(long lba, long blocks) {
+        long perBlock = local.replicationBlockBytes() / local.blockSize();
+        long end = lba + blocks;
+        return blocks > 0 && lba % perBlock == 0 && (end % perBlock == 0 || end == local.blockCount());
+    }
+
+    /**
+     * Ships a completed write of whole replication blocks ({@link #coversWholeBlocks}) as it was
+     * written: {@code data} with the {@code version} the write stamped. Takes ownership of {@code data}.
+     */
+    CompletableFuture<Void> shipWritten(long lba, ByteBuf data, BlockVersion version, boolean fua) {
+        List<BlockRun> runs = new ArrayList<>();
+        try {
+            int blockBytes = local.replicationBlockBytes();
+            int first = (int) (lba / (blockBytes / local.blockSize()));
+            int perMessage = Math.max(1, MESSAGE_BYTES / blockBytes);
+            for (int off = 0, b = first; off < data.readableBytes(); b += perMessage) {
+                int len = Math.min(perMessage * blockBytes, data.readableBytes() - off);
+                int count = (len + blockBytes - 1) / blockBytes; // the sub-unit's last block may be short
+                runs.add(new BlockRun(b, count, data.retainedSlice(data.readerIndex() + off, len), version));
+                off += len;
+            }
+            return send(runs, fua);
+        } finally {
+            BlockRun.releaseAll(runs); // each send took its own retained duplicate
+            data.release();
+        }
     }
 
     /** Forces every replica (a zero-block fua replicate) once the local flush is done. */
