@@ -29,6 +29,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
 
     public PduDecoder(PduLimits limits) {
         this.limits = limits;
+        // Data segments leave as retained slices of the cumulation, so the default merging
+        // cumulator would copy the unread rest into a new buffer on every read while a slice is
+        // held (every large Data-Out). A composite adds each read as a component, copying nothing.
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     /** Applies new limits to the next PDU (after login completes, or a renegotiation). Event loop only. */
