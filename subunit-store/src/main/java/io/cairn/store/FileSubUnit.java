@@ -364,6 +364,24 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         }, fua, data == null ? new Object[0] : new Object[] {data});
     }
 
+    @Override
+    public CompletableFuture<Void> restamp(int first, int count, long epoch) {
+        return submit(() -> {
+            checkBlocks(first, count);
+            if (count == 0) {
+                return null;
+            }
+            long lba = granuleStart(first);
+            try (StripeLocks.Held ignored = lock(lba, granuleEnd(first + count - 1) - lba)) {
+                BlockVersion version = stamp(epoch);
+                for (int g = first; g < first + count; g++) {
+                    map.record(g, g, version, map.mapped(g));
+                }
+            }
+            return null;
+        });
+    }
+
     /** The runs' buffers belong to the caller. */
     @Override
     public CompletableFuture<List<BlockRun>> readBlocks(int first, int count) {

@@ -275,6 +275,22 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
         }, src == null ? new Object[0] : new Object[] {src});
     }
 
+    @Override
+    public CompletableFuture<Void> restamp(int first, int count, long epoch) {
+        return submit(() -> {
+            synchronized (this) {
+                checkBlocks(first, count);
+                if (count > 0) {
+                    BlockVersion version = stamp(epoch);
+                    for (int g = first; g < first + count; g++) {
+                        versions[g] = version;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** The runs' buffers belong to the caller. */
     @Override
     public CompletableFuture<List<BlockRun>> readBlocks(int first, int count) {

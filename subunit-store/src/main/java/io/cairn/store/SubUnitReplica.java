@@ -56,6 +56,15 @@ public interface SubUnitReplica extends BlockDevice {
     CompletableFuture<Integer> apply(int first, int count, ByteBuf data, BlockVersion version, boolean fua);
 
     /**
+     * Gives replication blocks {@code first..first+count-1} a new version at {@code epoch} without
+     * changing their content or mapped state, atomically per block against every other change.
+     * A resync uses it to override a replica's copy of a block that an earlier primary changed and
+     * never got acknowledged (design.md "Failure handling": that write may be lost, a copy may
+     * not differ from the primary's).
+     */
+    CompletableFuture<Void> restamp(int first, int count, long epoch);
+
+    /**
      * Reads replication blocks {@code first..first+count-1} with their versions, atomically per
      * block, as runs of consecutive blocks sharing one version and mapped state. The caller owns
      * the runs' buffers (release with {@link BlockRun#release}).

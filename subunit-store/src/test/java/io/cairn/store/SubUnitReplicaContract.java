@@ -47,6 +47,24 @@ abstract class SubUnitReplicaContract extends BlockDeviceContract {
     }
 
     @Test
+    void restampGivesANewerVersionAndChangesNothingElse() throws Exception {
+        SubUnitReplica d = replica(64);
+        byte[] a = randomBlocks(GRANULE);
+        BlockVersion written = get(d.write(0, in(a), false, 2));
+        VersionSnapshot before = get(d.versions());
+        assertEquals(before.version(0), written, "a write answers with the version it stamped");
+        get(d.restamp(0, 2, 3)); // block 0 written, block 1 never
+        VersionSnapshot after = get(d.versions());
+        assertEquals(3, after.version(0).epoch());
+        assertTrue(after.version(0).newerThan(before.version(0)));
+        assertEquals(after.version(0), after.version(1), "one version per restamp");
+        assertTrue(after.mapped()[0]);
+        assertFalse(after.mapped()[1], "a deallocated block stays deallocated");
+        assertEquals(BlockVersion.NONE, after.version(2));
+        assertArrayEquals(a, read(d, 0, GRANULE));
+    }
+
+    @Test
     void applyWritesOnlyNewerBlocks() throws Exception {
         SubUnitReplica d = replica(62); // last replication block is 2 blocks short
         byte[] a = randomBlocks(8);

@@ -215,7 +215,8 @@ public final class ReplicaHost implements ReplicaService {
         CompletableFuture<ResyncReport> f;
         try {
             // A resync that hangs (a peer that never answers) must not block every later attempt.
-            f = new Resync(id, p, replica, local(p, id), peers.peer(replica), view, misses).run()
+            SubUnitReplica unit = local(p, id);
+            f = new Resync(id, p, replica, unit, peers.peer(replica), view, misses, replicatedWrite(id, p, unit)).run()
                     .orTimeout(RESYNC_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);

@@ -15,8 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * replica by {@link ReplicatedWrite}; apply-if-newer makes the two streams commute.
  *
  * <p>A block the replica holds at a version the primary's copy is not newer than, but that differs,
- * is a write the old primary made and never acknowledged; apply-if-newer cannot take it back, so
- * the resync fails with OUT_OF_SYNC (the replica needs a full copy).
+ * is a change an earlier primary made and never got acknowledged (it crashed or was deposed before
+ * its replica had it); apply-if-newer alone would keep it. The primary restamps its own copy of
+ * such a block at the current epoch, which is newer than anything an earlier primary stamped, and
+ * ships it like a write to every replica ({@link ReplicatedWrite}), so every copy agrees with the
+ * primary again; the unacknowledged change is dropped, as SBC allows for a write never completed.
  */
 final class Resync {
     private static final int MESSAGE_BYTES = 1 << 20;
@@ -28,9 +31,10 @@ final class Resync {
     private final ReplicaService peer;
     private final PlacementView view;
     private final ReplicaMisses misses;
+    private final ReplicatedWrite restamped;
 
     Resync(SubUnitId id, ReplicaSet placement, int replica, SubUnitReplica local, ReplicaService peer,
-           PlacementView view, ReplicaMisses misses) {
+           PlacementView view, ReplicaMisses misses, ReplicatedWrite restamped) {
         this.id = id;
         this.placement = placement;
         this.replica = replica;
@@ -38,6 +42,7 @@ final class Resync {
         this.peer = peer;
         this.view = view;
         this.misses = misses;
+        this.restamped = restamped;
     }
 
     CompletableFuture<ResyncReport> run() {
@@ -45,6 +50,7 @@ final class Resync {
         long missesBefore = misses.count(id, replica);
         long epoch = placement.epoch();
         return peer.versions(id, epoch).thenCombine(local.versions(), (theirs, ours) -> diff(ours, theirs))
+                .thenCompose(stale -> restamp(stale.divergent(), 0).thenApply(v -> stale))
                 .thenCompose(stale -> copy(stale, 0).thenCompose(v -> force()).thenApply(v -> stale))
                 .thenCompose(stale -> {
                     if (misses.count(id, replica) != missesBefore) {
@@ -69,7 +75,8 @@ final class Resync {
                 });
     }
 
-    private record Stale(int compared, List<Integer> blocks) {}
+    /** {@code blocks}: to copy, ascending (the divergent ones among them); {@code divergent}: to restamp first. */
+    private record Stale(int compared, List<Integer> blocks, List<Integer> divergent) {}
 
     private Stale diff(VersionSnapshot ours, VersionSnapshot theirs) {
         if (ours.blocks() != theirs.blocks() || ours.replicationBlockBytes() != theirs.replicationBlockBytes()) {
@@ -77,17 +84,37 @@ final class Resync {
                     + " has another geometry: " + theirs.blocks() + " x " + theirs.replicationBlockBytes());
         }
         List<Integer> stale = new ArrayList<>();
+        List<Integer> divergent = new ArrayList<>();
         for (int i = 0; i < ours.blocks(); i++) {
             BlockVersion mine = ours.version(i);
             BlockVersion other = theirs.version(i);
             if (mine.newerThan(other)) {
                 stale.add(i);
             } else if (!mine.equals(other)) {
-                throw new ReplicaException(ReplicaException.Kind.OUT_OF_SYNC, "replica " + replica + " of " + id
-                        + " holds block " + i + " at " + other + ", primary at " + mine);
+                if (other.epoch() >= placement.epoch()) {
+                    // only this primary stamps at its epoch: a newer copy elsewhere means a newer primary
+                    throw new ReplicaException(ReplicaException.Kind.STALE_EPOCH, "replica " + replica + " of " + id
+                            + " holds block " + i + " at " + other + ", newer than epoch " + placement.epoch());
+                }
+                stale.add(i);
+                divergent.add(i);
             }
         }
-        return new Stale(ours.blocks(), stale);
+        return new Stale(ours.blocks(), stale, divergent);
+    }
+
+    /** Restamps the divergent blocks from index {@code from} on and ships each to every replica. */
+    private CompletableFuture<Void> restamp(List<Integer> divergent, int from) {
+        if (from >= divergent.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int block = divergent.get(from);
+        long perBlock = local.replicationBlockBytes() / local.blockSize();
+        long lba = block * perBlock;
+        long blocks = Math.min(perBlock, local.blockCount() - lba);
+        return local.restamp(block, 1, placement.epoch())
+                .thenCompose(v -> restamped.shipRange(lba, blocks, false))
+                .thenCompose(v -> restamp(divergent, from + 1));
     }
 
     /** Sends the stale blocks from index {@code from} on, one run of consecutive blocks at a time. */

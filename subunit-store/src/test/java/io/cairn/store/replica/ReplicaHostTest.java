@@ -344,6 +344,32 @@ class ReplicaHostTest {
     }
 
     @Test
+    void aBlockAnEarlierPrimaryChangedWithoutAcknowledgementIsOverriddenByTheResync() throws Exception {
+        ReplicaHost primary = pair();
+        for (int rb = 0; rb < 8; rb++) {
+            get(primary.write(ID, 1, rb * PER_RB, in(randomBlocks(PER_RB)), false));
+        }
+        // Node 2 was primary at epoch 2 for a moment and changed rb 5 and rb 9 (never written
+        // before) without reaching node 1, which is primary again at epoch 3.
+        FileSubUnit two = stores.get(2).open(ID.lunId(), ID.index(), BLOCKS, BS);
+        get(two.write(5 * PER_RB, in(randomBlocks(PER_RB)), false, 2));
+        get(two.write(9 * PER_RB, in(randomBlocks(PER_RB)), false, 2));
+        placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 3, List.of(1)));
+        reachable.remove(2);
+        get(primary.write(ID, 3, 0, in(randomBlocks(PER_RB)), false)); // rb 0, missed by node 2
+        reachable.put(2, hosts.get(2));
+        byte[] primaryRb5 = copyOf(1, 5 * PER_RB, PER_RB);
+        List<ResyncReport> reports = get(primary.catchUp(ID));
+        assertEquals(1, reports.size());
+        assertEquals(3, reports.get(0).blocksCopied(), "rb 0 (missed) and rb 5 and 9 (divergent)");
+        assertEquals(List.of(1, 2), placement.get(ID).inSync());
+        assertIdentical(1, 2);
+        assertArrayEquals(primaryRb5, copyOf(2, 5 * PER_RB, PER_RB), "the primary's content wins");
+        assertFalse(get(hosts.get(2).verify(ID)).versions().mapped()[9], "never written at the primary");
+        assertEquals(3, get(hosts.get(1).verify(ID)).versions().version(5).epoch(), "restamped at epoch 3");
+    }
+
+    @Test
     void aResyncThatFailedBecauseTheReplicaWasDownIsRetriedWhenItIsBack() throws Exception {
         ReplicaHost primary = pair();
         reachable.remove(2);
