@@ -82,7 +82,10 @@ public final class BlockClient implements ReplicaService, AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(settings.maxDataBytes()), encoder, new ResponseHandler());
+                        // Requests sent while the loop handles other channels go out together (one writev
+                        // per loop turn, not one per request).
+                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true),
+                                new FrameDecoder(settings.maxDataBytes()), encoder, new ResponseHandler());
                     }
                 });
     }

@@ -52,7 +52,9 @@ public final class BlockServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
-                        ch.pipeline().addLast(new FrameDecoder(maxDataBytes), encoder,
+                        // Answers written while reading a batch of requests leave in one writev.
+                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true),
+                                new FrameDecoder(maxDataBytes), encoder,
                                 new RequestHandler(service, maxInFlightPerConnection));
                     }
                 })
