@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One change at the primary, shipped to the other replicas (design.md "Write path" 2-3): after the
@@ -129,8 +128,7 @@ final class ReplicatedWrite {
             for (BlockRun run : runs) {
                 sent.add(replicate(r, run, fua));
             }
-            CompletableFuture<Void> outcome = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            CompletableFuture<Void> outcome = Deadline.within(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), timeout)
                     .handle((v, err) -> err == null ? CompletableFuture.<Void>completedFuture(null) : failed(r, err))
                     .thenCompose(f -> f);
             if (placement.inSync(r)) {
