@@ -34,6 +34,8 @@ public final class OpcodeRegistry {
 
     private final Map<Integer, OpcodeEntry> byKey = new HashMap<>();
     private final List<OpcodeEntry> entries = new ArrayList<>();
+    private final boolean[] known = new boolean[256];
+    private final boolean[] withServiceActions = new boolean[256];
 
     public static OpcodeRegistry standard() {
         OpcodeRegistry r = new OpcodeRegistry();
@@ -122,6 +124,8 @@ public final class OpcodeRegistry {
             throw new IllegalArgumentException("duplicate entry " + name);
         }
         entries.add(e);
+        known[opcode] = true;
+        withServiceActions[opcode] |= e.hasServiceAction();
     }
 
     /** The entry for {@code opcode} and {@code serviceAction} (-1 for none), or null. */
@@ -131,11 +135,11 @@ public final class OpcodeRegistry {
 
     /** Whether the opcode is known and carries a service action field (SPC-4 6.35.2 SERVACTV). */
     public boolean hasServiceActions(int opcode) {
-        return entries.stream().anyMatch(e -> e.opcode() == opcode && e.hasServiceAction());
+        return withServiceActions[opcode & 0xFF]; // asked for every command: no search
     }
 
     public boolean knowsOpcode(int opcode) {
-        return entries.stream().anyMatch(e -> e.opcode() == opcode);
+        return known[opcode & 0xFF];
     }
 
     /** The service action in a raw CDB of an opcode that has one (SPC-4 4.2.5.x: byte 1 bits 4..0), else -1. */
