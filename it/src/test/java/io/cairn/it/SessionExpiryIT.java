@@ -95,7 +95,13 @@ class SessionExpiryIT {
                 List<Reply> afterPause = writer.replies().stream().filter(r -> r.sentAt() >= pausedAt).toList();
                 List<Reply> queued = afterPause.stream().filter(r -> r.sentAt() < resumedAt).toList();
                 List<Reply> admitted = afterPause.stream().filter(r -> !fencedOrRetry(r)).toList();
-                RawIscsiSession.ScsiReply read = y.read10(LBA, 1);
+                // Y's nexus may hold ASYMMETRIC ACCESS STATE CHANGED by now (A's port group left with
+                // its session); an initiator takes the unit attention and retries.
+                RawIscsiSession.ScsiReply first = y.read10(LBA, 1);
+                for (int i = 0; i < 3 && first.status() == CHECK_CONDITION && Sense.of(first.sense()).key() == 0x6; i++) {
+                    first = y.read10(LBA, 1);
+                }
+                RawIscsiSession.ScsiReply read = first;
                 System.out.println("X's writes sent while A was paused: " + summary(queued)
                         + "; after: " + summary(afterPause));
                 assertAll(
