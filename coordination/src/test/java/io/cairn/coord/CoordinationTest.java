@@ -1,10 +1,9 @@
 package io.cairn.coord;
 
 import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,31 +17,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CoordinationTest {
 
-    private static ZooKeeperHarness zk;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Test
     void startedClientIsConnectedInItsNamespace() throws Exception {
-        Coordination coordination = zk.newCoordination("ns-a");
+        Coordination coordination = zk.newCoordination();
         assertTrue(coordination.isConnected());
         assertEquals(SessionState.CONNECTED, coordination.state());
         coordination.curator().create().forPath("/marker");
         Coordination root = zk.newCoordination(zk.settings().withNamespace(""));
-        assertTrue(root.curator().checkExists().forPath("/ns-a/marker") != null);
+        assertTrue(root.curator().checkExists().forPath("/" + zk.namespace() + "/marker") != null);
     }
 
     @Test
     void listenersFollowTheConnectionThroughAServerOutage() {
-        Coordination coordination = zk.newCoordination("ns-b");
+        Coordination coordination = zk.newCoordination();
         List<SessionState> states = new CopyOnWriteArrayList<>();
         coordination.addConnectionListener(states::add);
         zk.stopServer();
@@ -59,7 +49,7 @@ class CoordinationTest {
 
     @Test
     void closingTheClientClosesItsStores() throws Exception {
-        Coordination coordination = new Coordination(zk.settings().withNamespace("ns-c")).start();
+        Coordination coordination = new Coordination(zk.settings()).start();
         ScsiContextStore store = coordination.openScsiContextStore();
         coordination.close();
         assertFalse(coordination.isConnected());

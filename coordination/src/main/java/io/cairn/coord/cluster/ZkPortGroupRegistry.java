@@ -11,14 +11,11 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
-import org.apache.zookeeper.CreateMode;
 
 /**
  * The target port group and asymmetric access state of every live gateway (SPC-4 5.16, implicit
@@ -38,17 +35,16 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
             .build();
 
     private final Coordination coordination;
+    private final GatewayNodes mine;
     private final ZNodeMirror<PortGroupRecord> mirror;
-    private final Map<String, PersistentNode> mine = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     /** Changes seen while priming are the starting state, not changes. */
     private volatile boolean primed;
 
     private ZkPortGroupRegistry(Coordination coordination) {
         this.coordination = coordination;
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE,
-                path -> path.startsWith(BASE + "/") && path.indexOf('/', BASE.length() + 1) < 0
-                        ? path.substring(BASE.length() + 1) : null,
+        this.mine = new GatewayNodes(coordination.curator(), BASE);
+        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
                 ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
     }
 
@@ -96,18 +92,16 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
                     + group.gatewayId(), null);
         }
         byte[] data = encode(group);
-        PersistentNode node = mine.get(group.gatewayId());
+        PersistentNode node = mine.held(group.gatewayId());
         try {
             if (node == null) {
-                node = new PersistentNode(coordination.curator(), CreateMode.EPHEMERAL, false,
-                        BASE + "/" + group.gatewayId(), data);
-                node.start();
+                node = mine.start(group.gatewayId(), data);
                 if (!node.waitForInitialCreate(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    closeQuietly(node);
+                    GatewayNodes.closeQuietly(node);
                     throw new CoordinationUnavailableException("could not publish the port group of "
                             + group.gatewayId(), null);
                 }
-                mine.put(group.gatewayId(), node);
+                mine.hold(group.gatewayId(), node);
             } else {
                 node.setData(data);
             }
@@ -147,10 +141,7 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
 
     /** Deletes this gateway's group: it no longer presents anything. */
     public void withdraw(String gatewayId) {
-        PersistentNode node = mine.remove(gatewayId);
-        if (node != null) {
-            closeQuietly(node);
-        }
+        mine.release(gatewayId);
     }
 
     /** Every live gateway's group, ordered by group id then gateway id. No I/O. */
@@ -169,16 +160,7 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        mine.values().forEach(ZkPortGroupRegistry::closeQuietly);
-        mine.clear();
+        mine.close();
         mirror.close();
-    }
-
-    private static void closeQuietly(PersistentNode node) {
-        try {
-            node.close();
-        } catch (Exception e) {
-            // closing anyway: the ephemeral node goes with the session
-        }
     }
 }

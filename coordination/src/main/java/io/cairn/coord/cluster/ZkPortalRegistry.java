@@ -6,12 +6,9 @@ import io.cairn.coord.ZNodeMirror;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
-import org.apache.zookeeper.CreateMode;
 
 /**
  * The iSCSI portals of every live gateway, so that SendTargets on any gateway lists all of them
@@ -23,15 +20,12 @@ public final class ZkPortalRegistry implements AutoCloseable {
 
     private static final String BASE = "/portals";
 
-    private final Coordination coordination;
+    private final GatewayNodes mine;
     private final ZNodeMirror<String> mirror;
-    private final Map<String, PersistentNode> mine = new ConcurrentHashMap<>();
 
     private ZkPortalRegistry(Coordination coordination) {
-        this.coordination = coordination;
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE,
-                path -> path.startsWith(BASE + "/") && path.indexOf('/', BASE.length() + 1) < 0
-                        ? path.substring(BASE.length() + 1) : null,
+        this.mine = new GatewayNodes(coordination.curator(), BASE);
+        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
                 bytes -> new String(bytes, StandardCharsets.UTF_8), (k, e) -> { });
     }
 
@@ -43,9 +37,7 @@ public final class ZkPortalRegistry implements AutoCloseable {
 
     /** Announces this gateway's portal (a TargetAddress value, RFC 7143 13.8) while its session lives. */
     public void register(String gatewayId, String targetAddress) {
-        PersistentNode node = new PersistentNode(coordination.curator(), CreateMode.EPHEMERAL, false,
-                BASE + "/" + gatewayId, targetAddress.getBytes(StandardCharsets.UTF_8));
-        node.start();
+        PersistentNode node = mine.start(gatewayId, targetAddress.getBytes(StandardCharsets.UTF_8));
         try {
             if (!node.waitForInitialCreate(15, TimeUnit.SECONDS)) {
                 throw new CoordinationUnavailableException("could not register portal of " + gatewayId, null);
@@ -54,10 +46,7 @@ public final class ZkPortalRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CoordinationUnavailableException("interrupted registering portal of " + gatewayId, e);
         }
-        PersistentNode old = mine.put(gatewayId, node);
-        if (old != null) {
-            closeQuietly(old);
-        }
+        mine.hold(gatewayId, node);
     }
 
     /** Every live gateway's portal, sorted. No I/O. */
@@ -67,16 +56,7 @@ public final class ZkPortalRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        mine.values().forEach(ZkPortalRegistry::closeQuietly);
-        mine.clear();
+        mine.close();
         mirror.close();
-    }
-
-    private static void closeQuietly(PersistentNode node) {
-        try {
-            node.close();
-        } catch (Exception e) {
-            // closing anyway
-        }
     }
 }

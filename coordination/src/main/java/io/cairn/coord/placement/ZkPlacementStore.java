@@ -3,6 +3,8 @@ package io.cairn.coord.placement;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.ZNodeWriter;
+import io.cairn.coord.ZNodeWriter.Decision;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -20,10 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -34,10 +32,9 @@ import java.util.regex.Pattern;
  * at {@code /luns/<lunId>/placement/<index>}.
  *
  * <p>Reads come from a local copy of every LUN's placements, primed before {@link #open} returns
- * and kept current by a watch. {@link #update} runs on one writer thread per store, so this
- * process never races itself; against other processes it is a compare-and-set on the znode
- * version (create when absent): on a conflict it re-reads the node and applies the change again,
- * at most {@code maxAttempts} times. This is what makes an epoch bump safe: two processes that
+ * and kept current by a watch. {@link #update} is a {@link ZNodeWriter} compare-and-set: on one
+ * writer thread per store, on the node as ZooKeeper holds it, applied again on a conflict at most
+ * {@code maxAttempts} times. This is what makes an epoch bump safe: two processes that
  * both move a primary cannot both win with the same epoch. The future completes after ZooKeeper
  * acknowledged the write and the local copy holds it.
  */
@@ -48,27 +45,20 @@ public final class ZkPlacementStore implements PlacementStore {
     private static final String LUNS = "/luns";
     private static final Pattern PLACEMENT_PATH = Pattern.compile("/luns/([^/]+)/placement/(\\d+)");
 
-    private final Coordination coordination;
     private final CuratorFramework curator;
-    private final int maxAttempts;
     private final List<Consumer<SubUnitPlacement>> listeners = new CopyOnWriteArrayList<>();
     /** Keys are {@code <lunId>/<index>}. */
     private final ZNodeMirror<SubUnitPlacement> mirror;
     /** Per LUN, every index ever seen, so {@link #list} need not scan other LUNs. */
     private final Map<String, NavigableSet<Integer>> indices = new ConcurrentHashMap<>();
-    private final ExecutorService writer;
+    private final ZNodeWriter<SubUnitPlacement> writer;
 
     private ZkPlacementStore(Coordination coordination, int maxAttempts) {
-        this.coordination = coordination;
         this.curator = coordination.curator();
-        this.maxAttempts = maxAttempts;
         this.mirror = new ZNodeMirror<>(curator, LUNS, this::keyOfPath, SubUnitPlacementCodec::decode,
                 this::changed);
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cairn-placement-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = new ZNodeWriter<>(coordination, mirror, SubUnitPlacementCodec::encode, "placement store",
+                "placement-writer", maxAttempts);
     }
 
     /** Opens the store and reads every placement; use {@link Coordination#openPlacementStore()}. */
@@ -78,7 +68,6 @@ public final class ZkPlacementStore implements PlacementStore {
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended sub-unit */
     public static ZkPlacementStore open(Coordination coordination, int maxAttempts) {
-        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
         ZkPlacementStore store = new ZkPlacementStore(Objects.requireNonNull(coordination, "coordination"), maxAttempts);
         try {
             store.mirror.start(Duration.ofSeconds(15));
@@ -151,13 +140,14 @@ public final class ZkPlacementStore implements PlacementStore {
         Objects.requireNonNull(lunId, "lunId");
         Objects.requireNonNull(change, "change");
         if (index < 0) throw new IllegalArgumentException("sub-unit index must not be negative: " + index);
-        return submit("update placement of " + key(lunId, index), result -> apply(lunId, index, change, result));
+        String subject = "placement of " + key(lunId, index);
+        return writer.submit("update", subject, result -> apply(lunId, index, subject, change, result));
     }
 
     @Override
     public CompletableFuture<Void> delete(String lunId) {
         Objects.requireNonNull(lunId, "lunId");
-        return submit("delete placements of LUN " + lunId, result -> remove(lunId, result));
+        return writer.submit("delete", "placements of LUN " + lunId, result -> remove(lunId, result));
     }
 
     /** Called on the watch's thread with each placement written (deletions are not reported). */
@@ -166,84 +156,32 @@ public final class ZkPlacementStore implements PlacementStore {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private <R> CompletableFuture<R> submit(String what, Consumer<CompletableFuture<R>> task) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        if (!coordination.isConnected()) {
-            result.completeExceptionally(notConnected(what));
-            return result;
-        }
-        try {
-            writer.execute(() -> {
-                try {
-                    task.accept(result);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new CoordinationUnavailableException("placement store is closed", e));
-        }
-        return result;
-    }
-
     /** Runs on the writer thread. */
-    private void apply(String lunId, int index, UnaryOperator<SubUnitPlacement> change,
+    private void apply(String lunId, int index, String subject, UnaryOperator<SubUnitPlacement> change,
                        CompletableFuture<SubUnitPlacement> result) {
         String key = key(lunId, index);
-        String path = placementPath(lunId, index);
-        for (int attempt = 0; attempt < maxAttempts; attempt++) {
-            if (!coordination.isConnected()) {
-                result.completeExceptionally(notConnected("update placement of " + key));
-                return;
-            }
-            // Decide on the node as ZooKeeper holds it, not on the watched copy, which may not yet
-            // show another process's write (a change function must never see a stale or missing base).
-            try {
-                refresh(lunId, index, mirror.get(key));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-                return;
-            }
-            ZNodeMirror.Entry<SubUnitPlacement> seen = mirror.get(key);
+        writer.update(key, placementPath(lunId, index), subject, () -> readFresh(lunId, index), seen -> {
             SubUnitPlacement current = placementOf(lunId, index, seen);
             SubUnitPlacement next = change.apply(current);
-            if (next == null) {
-                result.complete(current);
-                return;
-            }
+            if (next == null) return Decision.unchanged(current);
             if (!next.lunId().equals(lunId) || next.index() != index) {
                 throw new IllegalArgumentException("change of " + key + " returned the placement of "
                         + next.lunId() + "/" + next.index());
             }
-            byte[] json = SubUnitPlacementCodec.encode(next);
-            try {
-                Stat stat;
-                if (seen != null && seen.present()) {
-                    stat = curator.setData().withVersion(seen.version()).forPath(path, json);
-                } else {
-                    stat = new Stat();
-                    curator.create().creatingParentsIfNeeded().storingStatIn(stat).forPath(path, json);
-                }
+            return Decision.write(next, stat -> {
                 indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
-                mirror.wrote(key, next, stat);
-                result.complete(next);
-                return;
-            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
-                     | KeeperException.NoNodeException e) {
-                // another process changed it since our copy was current: read it and apply again
-                refresh(lunId, index, seen);
-            } catch (Exception e) {
-                result.completeExceptionally(unavailable("update placement of " + key, e));
-                return;
-            }
-        }
-        result.completeExceptionally(new IllegalStateException("placement of " + key + " changed under "
-                + maxAttempts + " consecutive attempts to update it; gave up"));
+                return next;
+            });
+        }, result);
     }
 
-    /** Reads the node straight from ZooKeeper into the local copy; the watch may not have caught up yet. */
-    private void refresh(String lunId, int index, ZNodeMirror.Entry<SubUnitPlacement> seen) {
+    /**
+     * Reads the node straight from ZooKeeper into the local copy, which the watch may not have
+     * brought up to date yet, and returns the local copy's entry.
+     */
+    private ZNodeMirror.Entry<SubUnitPlacement> readFresh(String lunId, int index) {
         String key = key(lunId, index);
+        ZNodeMirror.Entry<SubUnitPlacement> seen = mirror.get(key);
         Stat stat = new Stat();
         try {
             byte[] data = curator.getData().storingStatIn(stat).forPath(placementPath(lunId, index));
@@ -252,8 +190,9 @@ public final class ZkPlacementStore implements PlacementStore {
         } catch (KeeperException.NoNodeException e) {
             if (seen != null && seen.present()) mirror.deleted(key, seen.czxid());
         } catch (Exception e) {
-            throw unavailable("read placement of " + key, e);
+            throw writer.unavailable("read", "placement of " + key, e);
         }
+        return mirror.get(key);
     }
 
     /** Runs on the writer thread. */
@@ -263,7 +202,7 @@ public final class ZkPlacementStore implements PlacementStore {
         } catch (KeeperException.NoNodeException e) {
             // nothing placed
         } catch (Exception e) {
-            result.completeExceptionally(unavailable("delete placements of LUN " + lunId, e));
+            result.completeExceptionally(writer.unavailable("delete", "placements of LUN " + lunId, e));
             return;
         }
         NavigableSet<Integer> seen = indices.get(lunId);
@@ -288,27 +227,10 @@ public final class ZkPlacementStore implements PlacementStore {
         }
     }
 
-    private CoordinationUnavailableException notConnected(String what) {
-        return new CoordinationUnavailableException("cannot " + what + ": not connected to ZooKeeper at "
-                + coordination.connectString(), null);
-    }
-
-    private CoordinationUnavailableException unavailable(String what, Exception cause) {
-        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
-        return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause, cause);
-    }
-
     /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
     @Override
     public void close() {
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) writer.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            writer.shutdownNow();
-        }
+        writer.close();
         mirror.close();
     }
 }

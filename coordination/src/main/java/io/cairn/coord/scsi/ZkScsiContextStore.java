@@ -3,6 +3,8 @@ package io.cairn.coord.scsi;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.ZNodeWriter;
+import io.cairn.coord.ZNodeWriter.Decision;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.KeeperException;
@@ -19,9 +21,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -35,12 +34,11 @@ import java.util.regex.Pattern;
  * {@code /luns/<id>/scsi-context}; no node means {@link ScsiContext#EMPTY}.
  *
  * <p>{@link #current} reads a local copy of every LUN's context, primed before {@link #open}
- * returns and kept current by a watch. {@link #update} runs on one writer thread per store, so
- * this process never races itself; against other processes it is a compare-and-set on the
- * znode version. Each attempt applies the change to the document read fresh from ZooKeeper
- * (sync, then read), never to the local copy, which may lag a peer's write: a change whose
- * answer is "nothing to write" (a RESERVATION CONFLICT) is thereby decided on the latest state
- * too. On a conflict it applies the change again, at most {@code maxAttempts} times. The future
+ * returns and kept current by a watch. {@link #update} is a {@link ZNodeWriter} compare-and-set
+ * on the znode version, on one writer thread per store. Each attempt applies the change to the
+ * document read fresh from ZooKeeper (sync, then read), never to the local copy, which may lag a
+ * peer's write: a change whose answer is "nothing to write" (a RESERVATION CONFLICT) is thereby
+ * decided on the latest state too. On a conflict it applies the change again, at most {@code maxAttempts} times. The future
  * completes after ZooKeeper acknowledged the write and the local copy holds it, so the caller's
  * next {@link #current} sees its own change.
  *
@@ -62,7 +60,6 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     private final Coordination coordination;
     private final CuratorFramework curator;
-    private final int maxAttempts;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
     private final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
@@ -73,19 +70,15 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     /** Per LUN, the version last reported applied; written in version order, see {@link #changed}. */
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
     private final ZNodeMirror<ScsiContext> mirror;
-    private final ExecutorService writer;
+    private final ZNodeWriter<ScsiContext> writer;
 
     private ZkScsiContextStore(Coordination coordination, int maxAttempts) {
         this.coordination = coordination;
         this.curator = coordination.curator();
-        this.maxAttempts = maxAttempts;
         this.mirror = new ZNodeMirror<>(curator, LUNS, ZkScsiContextStore::lunOfPath, ScsiContextCodec::decode,
                 this::changed);
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cairn-scsi-context-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = new ZNodeWriter<>(coordination, mirror, ScsiContextCodec::encode, "SCSI context store",
+                "scsi-context-writer", maxAttempts);
     }
 
     /** Opens the store and reads every LUN's context; use {@link Coordination#openScsiContextStore()}. */
@@ -95,7 +88,6 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended context */
     public static ZkScsiContextStore open(Coordination coordination, int maxAttempts) {
-        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
         ZkScsiContextStore store = new ZkScsiContextStore(Objects.requireNonNull(coordination), maxAttempts);
         try {
             store.mirror.start(Duration.ofSeconds(15));
@@ -139,7 +131,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     @Override
     public <R> CompletableFuture<Written<R>> updateVersioned(String lunId, Function<ScsiContext, Update<R>> change) {
         Objects.requireNonNull(change, "change");
-        return submit(lunId, "update", result -> apply(lunId, change, result));
+        return writer.submit("update", subject(lunId), result -> apply(lunId, change, result));
     }
 
     /**
@@ -167,9 +159,9 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     /** {@inheritDoc} Runs on the writer thread, after updates submitted before it. */
     @Override
     public CompletableFuture<ScsiContext> fresh(String lunId) {
-        return submit(lunId, "read", result -> {
+        return writer.submit("read", subject(lunId), result -> {
             if (!coordination.isConnected()) {
-                result.completeExceptionally(notConnected("read", lunId));
+                result.completeExceptionally(writer.notConnected("read", subject(lunId)));
                 return;
             }
             result.complete(contextOf(lunId, readFresh(lunId)));
@@ -194,7 +186,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     @Override
     public CompletableFuture<Void> delete(String lunId) {
-        return submit(lunId, "delete", result -> remove(lunId, result));
+        return writer.submit("delete", subject(lunId), result -> remove(lunId, result));
     }
 
     @Override
@@ -202,63 +194,18 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         listeners.computeIfAbsent(lunId, id -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(listener));
     }
 
-    private <R> CompletableFuture<R> submit(String lunId, String what, Consumer<CompletableFuture<R>> task) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        if (!coordination.isConnected()) {
-            result.completeExceptionally(notConnected(what, lunId));
-            return result;
-        }
-        try {
-            writer.execute(() -> {
-                try {
-                    task.accept(result);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new CoordinationUnavailableException("SCSI context store is closed", e));
-        }
-        return result;
+    private static String subject(String lunId) {
+        return "SCSI context of LUN " + lunId;
     }
 
     /** Runs on the writer thread. */
     private <R> void apply(String lunId, Function<ScsiContext, Update<R>> change, CompletableFuture<Written<R>> result) {
-        String path = contextPath(lunId);
-        for (int attempt = 0; attempt < maxAttempts; attempt++) {
-            if (!coordination.isConnected()) {
-                result.completeExceptionally(notConnected("update", lunId));
-                return;
-            }
-            ZNodeMirror.Entry<ScsiContext> seen = readFresh(lunId);
+        writer.update(lunId, contextPath(lunId), subject(lunId), () -> readFresh(lunId), seen -> {
             Update<R> update = change.apply(contextOf(lunId, seen));
             if (update == null) throw new NullPointerException("change returned null for LUN " + lunId);
-            if (update.next() == null) {
-                result.complete(new Written<>(update.result(), versionOf(seen)));
-                return;
-            }
-            byte[] json = ScsiContextCodec.encode(update.next());
-            try {
-                Stat stat;
-                if (seen != null && seen.present()) {
-                    stat = curator.setData().withVersion(seen.version()).forPath(path, json);
-                } else {
-                    stat = new Stat();
-                    curator.create().creatingParentsIfNeeded().storingStatIn(stat).forPath(path, json);
-                }
-                mirror.wrote(lunId, update.next(), stat);
-                result.complete(new Written<>(update.result(), stat.getMzxid()));
-                return;
-            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
-                     | KeeperException.NoNodeException e) {
-                // another process changed it between our read and our write: read it and apply again
-            } catch (Exception e) {
-                result.completeExceptionally(unavailable("update", lunId, e));
-                return;
-            }
-        }
-        result.completeExceptionally(new IllegalStateException("SCSI context of LUN " + lunId
-                + " changed under " + maxAttempts + " consecutive attempts to update it; gave up"));
+            if (update.next() == null) return Decision.unchanged(new Written<>(update.result(), versionOf(seen)));
+            return Decision.write(update.next(), stat -> new Written<>(update.result(), stat.getMzxid()));
+        }, result);
     }
 
     /**
@@ -281,7 +228,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
             if (seen != null && seen.present()) mirror.deleted(lunId, seen.czxid());
             return null;
         } catch (Exception e) {
-            throw unavailable("read", lunId, e);
+            throw writer.unavailable("read", subject(lunId), e);
         }
     }
 
@@ -319,7 +266,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         } catch (KeeperException.NoNodeException e) {
             result.complete(null);
         } catch (Exception e) {
-            result.completeExceptionally(unavailable("delete", lunId, e));
+            result.completeExceptionally(writer.unavailable("delete", subject(lunId), e));
         }
     }
 
@@ -376,27 +323,10 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         }
     }
 
-    private CoordinationUnavailableException notConnected(String what, String lunId) {
-        return new CoordinationUnavailableException("cannot " + what + " SCSI context of LUN " + lunId
-                + ": not connected to ZooKeeper at " + coordination.connectString(), null);
-    }
-
-    private CoordinationUnavailableException unavailable(String what, String lunId, Exception cause) {
-        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
-        return new CoordinationUnavailableException("cannot " + what + " SCSI context of LUN " + lunId
-                + " in ZooKeeper at " + coordination.connectString() + ": " + cause, cause);
-    }
-
     /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
     @Override
     public void close() {
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) writer.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            writer.shutdownNow();
-        }
+        writer.close();
         mirror.close();
     }
 }

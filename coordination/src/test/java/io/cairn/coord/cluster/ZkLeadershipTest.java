@@ -2,15 +2,12 @@ package io.cairn.coord.cluster;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,30 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ZkLeadershipTest {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "leadership-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     /** One contender: its own client, its own leadership, and everything its listener heard. */
     private record Contender(Coordination coordination, Leadership leadership, List<Boolean> heard) {}
 
     private Contender contender(String id) {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         Leadership leadership = coordination.openLeadership("control-plane", id);
         List<Boolean> heard = new CopyOnWriteArrayList<>();
         leadership.addListener(heard::add);
@@ -110,7 +91,7 @@ class ZkLeadershipTest {
 
     @Test
     void groupsAreIndependentAndNamesAreChecked() {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         Leadership one = coordination.openLeadership("control-plane", "n1");
         Leadership other = coordination.openLeadership("resync-scheduler", "n1");
         assertNotSame(one, other);

@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,29 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ZkNodeRegistryTest extends NodeRegistryContract {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
     private final Map<NodeRegistry, Coordination> owners = new ConcurrentHashMap<>();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "node-registry-test-" + tests.incrementAndGet();
-    }
 
     @Override
     protected NodeRegistry process() {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         NodeRegistry registry = coordination.openNodeRegistry();
         owners.put(registry, coordination);
         return registry;
@@ -64,7 +45,7 @@ class ZkNodeRegistryTest extends NodeRegistryContract {
 
     @Test
     void registrationIsAnEphemeralAndAPersistentVersionedDocument() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         coordination.openNodeRegistry().register(N3);
         ObjectMapper json = new ObjectMapper();
         Stat live = new Stat();
@@ -80,7 +61,7 @@ class ZkNodeRegistryTest extends NodeRegistryContract {
 
     @Test
     void expiredSessionDropsTheNodeUntilItRegistersAgainOnTheNewSession() throws Exception {
-        Coordination nodeClient = zk.newCoordination(namespace);
+        Coordination nodeClient = zk.newCoordination();
         nodeClient.openNodeRegistry().register(N1);
         NodeRegistry observer = process();
         List<Boolean> liveness = new CopyOnWriteArrayList<>();
@@ -100,12 +81,12 @@ class ZkNodeRegistryTest extends NodeRegistryContract {
 
     @Test
     void registrationLeftByAPreviousIncarnationIsTakenOverWhenItsSessionEnds() throws Exception {
-        Coordination previous = zk.newCoordination(namespace);
+        Coordination previous = zk.newCoordination();
         NodeInfo old = new NodeInfo(7, "tokyo", "10.0.0.7", 7000);
         previous.curator().create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
                 .forPath("/nodes/live/7", NodeInfoCodec.encode(old));
 
-        Coordination restarted = zk.newCoordination(namespace);
+        Coordination restarted = zk.newCoordination();
         NodeRegistry registry = restarted.openNodeRegistry();
         NodeInfo now = new NodeInfo(7, "tokyo", "10.0.0.77", 7000);
         registry.register(now); // does not wait for the old session to time out
@@ -128,7 +109,7 @@ class ZkNodeRegistryTest extends NodeRegistryContract {
 
     @Test
     void closingTheRegistryWithdrawsTheLiveRegistrationOnly() {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         NodeRegistry registry = coordination.openNodeRegistry();
         registry.register(N2);
         NodeRegistry observer = process();

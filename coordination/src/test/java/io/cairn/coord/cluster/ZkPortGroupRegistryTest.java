@@ -6,35 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
+import io.cairn.coord.testing.SharedZooKeeper;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ZkPortGroupRegistryTest {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "port-groups-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     private static PortGroupRecord group(int n, String state) {
         return new PortGroupRecord("gateway-" + n, n, n, state);
@@ -42,8 +23,8 @@ class ZkPortGroupRegistryTest {
 
     @Test
     void everyGatewaySeesEveryGroupOrderedByGroupId() {
-        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination(namespace));
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination(namespace));
+        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination());
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
         b.publish(group(3, "ACTIVE_OPTIMIZED"));
         a.publish(group(1, "ACTIVE_OPTIMIZED"));
         assertTrue(a.groups().contains(group(1, "ACTIVE_OPTIMIZED")), "publish returns once the own copy shows it");
@@ -56,9 +37,9 @@ class ZkPortGroupRegistryTest {
 
     @Test
     void stateChangesAndWithdrawalReachOthersAndTheirListeners() {
-        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination(namespace));
+        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination());
         a.publish(group(1, "ACTIVE_OPTIMIZED"));
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination(namespace));
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
         List<String> seenByB = new CopyOnWriteArrayList<>();
         b.addListener(seenByB::add);
         assertEquals(List.of(group(1, "ACTIVE_OPTIMIZED")), b.groups(), "primed on open");
@@ -78,9 +59,9 @@ class ZkPortGroupRegistryTest {
 
     @Test
     void expiredSessionDropsTheGroupAndANewSessionPublishesItAgain() {
-        Coordination aClient = zk.newCoordination(namespace);
+        Coordination aClient = zk.newCoordination();
         ZkPortGroupRegistry a = ZkPortGroupRegistry.open(aClient);
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination(namespace));
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
         a.publish(group(2, "TRANSITIONING"));
         Eventually.await("B sees A", () -> b.groups().size() == 1);
         List<String> seenByB = new CopyOnWriteArrayList<>();

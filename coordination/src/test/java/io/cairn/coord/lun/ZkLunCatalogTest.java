@@ -5,53 +5,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ZkLunCatalogTest extends LunCatalogContract {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "lun-catalog-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Override
     protected LunCatalog catalog() {
-        return zk.newCoordination(namespace).openLunCatalog();
+        return zk.newCoordination().openLunCatalog();
     }
 
     @Override
     protected LunCatalog peer() {
-        return zk.newCoordination(namespace).openLunCatalog();
+        return zk.newCoordination().openLunCatalog();
     }
 
     @Test
     void storedDocumentCarriesTheFormatVersion() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         coordination.openLunCatalog().create(lun("a", 4096));
         JsonNode stored = new ObjectMapper().readTree(coordination.curator().getData().forPath("/luns/a/definition"));
         assertEquals(1, stored.get("format").asInt());
@@ -68,7 +49,7 @@ class ZkLunCatalogTest extends LunCatalogContract {
 
     @Test
     void definitionsSurviveAServerRestart() throws Exception {
-        Coordination first = zk.newCoordination(namespace);
+        Coordination first = zk.newCoordination();
         LunCatalog catalog = first.openLunCatalog();
         catalog.create(lun("kept", 4096));
         zk.restartServer();
@@ -80,7 +61,7 @@ class ZkLunCatalogTest extends LunCatalogContract {
 
     @Test
     void writesFailAsUnavailableWhileZooKeeperIsDown() {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         LunCatalog catalog = coordination.openLunCatalog();
         zk.stopServer();
         try {

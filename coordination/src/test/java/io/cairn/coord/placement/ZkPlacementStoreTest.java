@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,38 +19,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ZkPlacementStoreTest extends PlacementStoreContract {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "placement-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Override
     protected PlacementStore store() {
-        return zk.newCoordination(namespace).openPlacementStore();
+        return zk.newCoordination().openPlacementStore();
     }
 
     @Override
     protected PlacementStore peer() {
-        return zk.newCoordination(namespace).openPlacementStore();
+        return zk.newCoordination().openPlacementStore();
     }
 
     @Test
     void storedDocumentIsVersionedJsonAtThePlacementPath() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         await(coordination.openPlacementStore().update("lun-a", 4, createIfAbsent("lun-a", 4)));
         JsonNode doc = new ObjectMapper().readTree(coordination.curator().getData().forPath("/luns/lun-a/placement/4"));
         assertEquals(1, doc.get("format").asInt());
@@ -67,7 +48,7 @@ class ZkPlacementStoreTest extends PlacementStoreContract {
         PlacementStore store = store();
         await(store.update("lun-a", 0, createIfAbsent("lun-a", 0)));
         // the LUN catalog and the SCSI context live beside the placements
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         coordination.openScsiContextStore().update("lun-a",
                 c -> new io.cairn.coord.scsi.ScsiContextStore.Update<>(c.withAptpl(true), null)).get();
         PlacementStore opened = coordination.openPlacementStore();
@@ -77,7 +58,7 @@ class ZkPlacementStoreTest extends PlacementStoreContract {
 
     @Test
     void unreadablePlacementFailsClosed() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         PlacementStore store = coordination.openPlacementStore();
         coordination.curator().create().creatingParentsIfNeeded()
                 .forPath("/luns/lun-a/placement/0", "{\"format\":99}".getBytes(StandardCharsets.UTF_8));
@@ -97,7 +78,7 @@ class ZkPlacementStoreTest extends PlacementStoreContract {
 
     @Test
     void updatesFailAsUnavailableOnceTheClientIsClosed() throws Exception {
-        Coordination coordination = new Coordination(zk.settings().withNamespace(namespace)).start();
+        Coordination coordination = new Coordination(zk.settings()).start();
         PlacementStore store = coordination.openPlacementStore();
         await(store.update("lun-a", 0, createIfAbsent("lun-a", 0)));
         coordination.close();

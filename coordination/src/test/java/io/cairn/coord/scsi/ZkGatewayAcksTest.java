@@ -4,12 +4,10 @@ import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.Eventually;
 import io.cairn.coord.scsi.VersionedScsiContextStore.Written;
-import io.cairn.coord.testing.ZooKeeperHarness;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.apache.zookeeper.CreateMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,30 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZkGatewayAcksTest {
 
     private static final Duration LONG = Duration.ofSeconds(20);
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "gateway-acks-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     /** One gateway process: its client, SCSI context store and acknowledgements, joined. */
     private record Gateway(Coordination coordination, ZkScsiContextStore store, ZkGatewayAcks acks) {}
 
     private Gateway gateway(String id) {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ZkScsiContextStore store = coordination.openScsiContextStore();
         ZkGatewayAcks acks = coordination.openGatewayAcks(store);
         acks.join(id);
@@ -70,7 +52,7 @@ class ZkGatewayAcksTest {
 
     /** A gateway that joined by hand on its own session and never acknowledges; its session can be expired. */
     private Coordination silentGateway(String id, String lunId) throws Exception {
-        Coordination silent = zk.newCoordination(namespace);
+        Coordination silent = zk.newCoordination();
         silent.curator().create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
                 .forPath(ZkGatewayAcks.gatewayPath(id));
         silent.curator().create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
@@ -209,23 +191,23 @@ class ZkGatewayAcksTest {
     @Test
     void onlyAJoinWithNoOtherGatewayLiveIsAPowerOn() throws Exception {
         AtomicInteger powerOns = new AtomicInteger();
-        Coordination first = zk.newCoordination(namespace);
+        Coordination first = zk.newCoordination();
         ZkGatewayAcks a = first.openGatewayAcks(first.openScsiContextStore());
         assertTrue(a.join("gw-a", powerOns::incrementAndGet), "the first gateway powers the LUs on");
 
-        Coordination second = zk.newCoordination(namespace);
+        Coordination second = zk.newCoordination();
         ZkGatewayAcks b = second.openGatewayAcks(second.openScsiContextStore());
         assertFalse(b.join("gw-b", powerOns::incrementAndGet), "a gateway joining a live one is no power-on");
 
         a.close();
-        Coordination restarted = zk.newCoordination(namespace);
+        Coordination restarted = zk.newCoordination();
         ZkGatewayAcks again = restarted.openGatewayAcks(restarted.openScsiContextStore());
         assertFalse(again.join("gw-a", powerOns::incrementAndGet), "a restart while gw-b stays up keeps the state");
         assertEquals(1, powerOns.get());
 
         again.close();
         b.close();
-        Coordination afterAll = zk.newCoordination(namespace);
+        Coordination afterAll = zk.newCoordination();
         ZkGatewayAcks c = afterAll.openGatewayAcks(afterAll.openScsiContextStore());
         assertTrue(c.join("gw-c", powerOns::incrementAndGet), "every gateway gone: the next join is a power-on");
         assertEquals(2, powerOns.get());
@@ -238,7 +220,7 @@ class ZkGatewayAcksTest {
         java.util.List<CompletableFuture<Boolean>> joins = new java.util.ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
         for (int i = 0; i < n; i++) {
-            Coordination coordination = zk.newCoordination(namespace);
+            Coordination coordination = zk.newCoordination();
             ZkGatewayAcks acks = coordination.openGatewayAcks(coordination.openScsiContextStore());
             String id = "gw-" + i;
             joins.add(CompletableFuture.supplyAsync(() -> {

@@ -2,42 +2,23 @@ package io.cairn.coord.scsi;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ZkNexusDirectoryTest {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "nexus-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Test
     void unionOverGatewaysFollowsAddRemoveAndClose() {
-        NexusDirectory a = zk.newCoordination(namespace).openNexusDirectory("gw-a");
-        Coordination bClient = zk.newCoordination(namespace);
+        NexusDirectory a = zk.newCoordination().openNexusDirectory("gw-a");
+        Coordination bClient = zk.newCoordination();
         NexusDirectory b = bClient.openNexusDirectory("gw-b");
 
         a.add("lun-a", "iqn.host1,t1");
@@ -60,8 +41,8 @@ class ZkNexusDirectoryTest {
 
     @Test
     void nexusesOfAGatewayWhoseSessionExpiredArePublishedOnItsNewSession() throws Exception {
-        Coordination reader = zk.newCoordination(namespace);
-        Coordination bClient = zk.newCoordination(namespace);
+        Coordination reader = zk.newCoordination();
+        Coordination bClient = zk.newCoordination();
         NexusDirectory b = bClient.openNexusDirectory("gw-b");
         b.add("lun-a", "iqn.host2,t2");
         String path = ZkNexusDirectory.nexusPath("lun-a", "gw-b");

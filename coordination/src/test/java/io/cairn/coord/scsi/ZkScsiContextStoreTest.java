@@ -6,11 +6,9 @@ import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.Eventually;
 import io.cairn.coord.SessionState;
 import io.cairn.coord.scsi.ScsiContextStore.Update;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,38 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
-    private static ZooKeeperHarness zk;
-    private static final AtomicInteger tests = new AtomicInteger();
-    private String namespace;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
-
-    @BeforeEach
-    void freshNamespace() {
-        namespace = "scsi-context-test-" + tests.incrementAndGet();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Override
     protected ScsiContextStore store() {
-        return zk.newCoordination(namespace).openScsiContextStore();
+        return zk.newCoordination().openScsiContextStore();
     }
 
     @Override
     protected ScsiContextStore peer() {
-        return zk.newCoordination(namespace).openScsiContextStore();
+        return zk.newCoordination().openScsiContextStore();
     }
 
     @Test
     void storedDocumentIsVersionedJsonAtTheLunsPath() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         await(coordination.openScsiContextStore().update("lun-a", register(0x10)));
         byte[] stored = coordination.curator().getData().forPath("/luns/lun-a/scsi-context");
         var json = new ObjectMapper().readTree(stored);
@@ -69,7 +51,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void unchangedUpdateLeavesTheZnodeVersionAlone() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ScsiContextStore store = coordination.openScsiContextStore();
         await(store.update("lun-a", register(1)));
         int version = coordination.curator().checkExists().forPath("/luns/lun-a/scsi-context").getVersion();
@@ -86,7 +68,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void contextsSurviveAServerRestart() throws Exception {
-        Coordination first = zk.newCoordination(namespace);
+        Coordination first = zk.newCoordination();
         ScsiContextStore store = first.openScsiContextStore();
         await(store.update("lun-a", c -> new Update<>(richContext(), null)));
         zk.restartServer();
@@ -97,7 +79,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void updateFailsAsUnavailableWhileZooKeeperIsDown() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ScsiContextStore store = coordination.openScsiContextStore();
         await(store.update("lun-a", register(1)));
         zk.stopServer();
@@ -121,7 +103,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void sessionLossIsReportedAndTheStoreWorksOnTheNewSession() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ScsiContextStore store = coordination.openScsiContextStore();
         ScsiContextStore other = peer();
         List<SessionState> states = new CopyOnWriteArrayList<>();
@@ -140,7 +122,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void contendedUpdateGivesUpAfterTheAttemptBoundWithAClearError() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ScsiContextStore store = ZkScsiContextStore.open(coordination, 3);
         ScsiContextStore rival = peer();
         AtomicInteger applications = new AtomicInteger();
@@ -160,7 +142,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void unreadableStoredContextFailsClosed() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ScsiContextStore store = coordination.openScsiContextStore();
         coordination.curator().create().creatingParentsIfNeeded()
                 .forPath("/luns/lun-a/scsi-context", "{\"format\":99}".getBytes(StandardCharsets.UTF_8));
@@ -183,8 +165,8 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
     private record StaleCopy(ZkScsiContextStore a, CountDownLatch release) {}
 
     private StaleCopy staleCopyOfA() throws Exception {
-        ZkScsiContextStore a = zk.newCoordination(namespace).openScsiContextStore();
-        Coordination b = zk.newCoordination(namespace);
+        ZkScsiContextStore a = zk.newCoordination().openScsiContextStore();
+        Coordination b = zk.newCoordination();
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         a.addListener("lun-a", context -> {
@@ -231,7 +213,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @Test
     void updateVersionedTellsTheZnodeModificationZxid() throws Exception {
-        Coordination coordination = zk.newCoordination(namespace);
+        Coordination coordination = zk.newCoordination();
         ZkScsiContextStore store = coordination.openScsiContextStore();
         var first = await(store.updateVersioned("lun-a", register(1)));
         assertEquals(coordination.curator().checkExists().forPath("/luns/lun-a/scsi-context").getMzxid(), first.version());

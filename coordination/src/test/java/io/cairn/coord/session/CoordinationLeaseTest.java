@@ -4,10 +4,9 @@ import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.Eventually;
 import io.cairn.coord.SessionState;
-import io.cairn.coord.testing.ZooKeeperHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,21 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoordinationLeaseTest {
 
     private static final Duration SESSION = Duration.ofSeconds(6);
-    private static ZooKeeperHarness zk;
-
-    @BeforeAll
-    static void startServer() {
-        zk = ZooKeeperHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final SharedZooKeeper zk = new SharedZooKeeper();
 
     @Test
     void roundTripNamesTheSessionAndItsNegotiatedTimeout() throws Exception {
-        Coordination coordination = zk.newCoordination(zk.settings().withNamespace("lease-a").withSessionTimeout(SESSION));
+        Coordination coordination = zk.newCoordination(zk.settings().withSessionTimeout(SESSION));
         SessionLease.Answer answer = new ZkRoundTrip(coordination.curator()).call();
         long sessionId = coordination.curator().getZookeeperClient().getZooKeeper().getSessionId();
         assertEquals(sessionId, answer.sessionId());
@@ -47,7 +37,7 @@ class CoordinationLeaseTest {
 
     @Test
     void roundTripFailsWhileTheServerIsDown() {
-        Coordination coordination = zk.newCoordination(zk.settings().withNamespace("lease-b").withSessionTimeout(SESSION));
+        Coordination coordination = zk.newCoordination(zk.settings().withSessionTimeout(SESSION));
         ZkRoundTrip roundTrip = new ZkRoundTrip(coordination.curator());
         zk.stopServer();
         try {
@@ -61,7 +51,7 @@ class CoordinationLeaseTest {
     void aPausedProcessCountsAsDisconnectedAtOnceAndCatchesUpThroughListeners() {
         AtomicLong clock = new AtomicLong(System.nanoTime());
         Coordination coordination = new Coordination(
-                zk.settings().withNamespace("lease-c").withSessionTimeout(SESSION), clock::get).start();
+                zk.settings().withSessionTimeout(SESSION), clock::get).start();
         try {
             List<SessionState> heard = new CopyOnWriteArrayList<>();
             coordination.addConnectionListener(heard::add);
@@ -87,7 +77,7 @@ class CoordinationLeaseTest {
     void aLeaseThatCannotBeRenewedLapsesBeforeTheSessionCouldExpire() {
         AtomicLong clock = new AtomicLong(System.nanoTime());
         Coordination coordination = new Coordination(
-                zk.settings().withNamespace("lease-d").withSessionTimeout(SESSION), clock::get).start();
+                zk.settings().withSessionTimeout(SESSION), clock::get).start();
         try {
             zk.stopServer();
             try {
