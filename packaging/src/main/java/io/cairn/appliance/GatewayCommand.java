@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,14 +22,14 @@ import picocli.CommandLine.Option;
 final class GatewayCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
 
-    @Option(names = "--zk-connect", required = true, description = "ZooKeeper ensemble host:port[,host:port].")
-    String zkConnect;
+    @Mixin
+    ZooKeeperOptions zk;
+    @Mixin
+    IscsiOptions iscsi;
+    @Mixin
+    ChapOptions chap;
     @Option(names = "--zk-session-timeout", defaultValue = "6s", description = "ZooKeeper session timeout (default: ${DEFAULT-VALUE}).")
     String zkSessionTimeout;
-    @Option(names = "--listen", defaultValue = "0.0.0.0", description = "iSCSI listen address (default: ${DEFAULT-VALUE}).")
-    String listen;
-    @Option(names = "--iscsi-port", defaultValue = "3260", description = "iSCSI port (default: ${DEFAULT-VALUE}).")
-    int iscsiPort;
     @Option(names = "--portal-address", description = "Address announced by SendTargets.")
     String portalAddress;
     @Option(names = "--gateway-id", defaultValue = "1", description = "Target portal group tag and relative port id of this gateway, distinct per gateway (default: ${DEFAULT-VALUE}).")
@@ -41,16 +42,8 @@ final class GatewayCommand implements Callable<Integer> {
     String failoverWait;
     @Option(names = "--target-prefix", defaultValue = "iqn.2026-11.io.cairn:", description = "Target IQN prefix (default: ${DEFAULT-VALUE}).")
     String targetPrefix;
-    @Option(names = "--chap-user", description = "Require CHAP with this user name.")
-    String chapUser;
     @Option(names = "--chap-secret", description = "CHAP secret.")
     String chapSecret;
-    @Option(names = "--mutual-chap-user", description = "Target's user name for mutual CHAP.")
-    String mutualUser;
-    @Option(names = "--mutual-chap-secret", description = "Target's secret for mutual CHAP.")
-    String mutualSecret;
-    @Option(names = "--queue-depth", defaultValue = "128", description = "Commands outstanding per session (default: ${DEFAULT-VALUE}).")
-    int queueDepth;
     @Option(names = "--metrics", defaultValue = "off", description = "Prometheus endpoint host:port, or 'off' (default: ${DEFAULT-VALUE}).")
     String metrics;
 
@@ -61,10 +54,11 @@ final class GatewayCommand implements Callable<Integer> {
             Duration session = Durations.parse(zkSessionTimeout, "--zk-session-timeout");
             Duration gone = Durations.parse(nodeGoneTimeout, "--node-gone-timeout");
             Duration wait = Durations.parse(failoverWait, "--failover-wait");
-            if ((chapUser == null) != (chapSecret == null) || (mutualUser == null) != (mutualSecret == null)) {
+            if ((chap.chapUser == null) != (chapSecret == null)
+                    || (chap.mutualUser == null) != (chap.mutualSecret == null)) {
                 throw new IllegalArgumentException("CHAP user and secret go together");
             }
-            Coordination coordination = new Coordination(Coordination.Settings.of(zkConnect).withSessionTimeout(session)).start();
+            Coordination coordination = new Coordination(Coordination.Settings.of(zk.zkConnect).withSessionTimeout(session)).start();
             started.push(coordination);
             IscsiGateway gateway = new GatewayRole(options(gone, wait), coordination, -1, null, null).start(started);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -89,8 +83,8 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     GatewayRole.Options options(Duration gone, Duration wait) {
-        return new GatewayRole.Options(listen, iscsiPort, portalAddress, gatewayId, site, gone, wait, targetPrefix,
-                chapUser, chapSecret, mutualUser, mutualSecret, queueDepth, metrics);
+        return new GatewayRole.Options(iscsi.listen, iscsi.iscsiPort, portalAddress, gatewayId, site, gone, wait,
+                targetPrefix, chap.chapUser, chapSecret, chap.mutualUser, chap.mutualSecret, iscsi.queueDepth, metrics);
     }
 
 }

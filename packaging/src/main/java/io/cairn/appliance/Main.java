@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The `cairn` command. */
@@ -38,10 +39,10 @@ public final class Main implements Runnable {
         Path configFile;
         @Option(names = "--data-dir", defaultValue = "/var/lib/cairn", description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
-        @Option(names = "--listen", defaultValue = "0.0.0.0", description = "iSCSI listen address (default: ${DEFAULT-VALUE}).")
-        String listen;
-        @Option(names = "--iscsi-port", defaultValue = "3260", description = "iSCSI port (default: ${DEFAULT-VALUE}).")
-        int iscsiPort;
+        @Mixin
+        IscsiOptions iscsi;
+        @Mixin
+        ChapOptions chap;
         @Option(names = "--portal-address", description = "Address announced by SendTargets (default: the listen address, or this host's address).")
         String portalAddress;
         @Option(names = "--zk-connect", description = "External ZooKeeper ensemble host:port[,...]; without it an embedded server runs.")
@@ -62,16 +63,8 @@ public final class Main implements Runnable {
         String targetPrefix;
         @Option(names = "--naa-company-id", defaultValue = LunIdentity.DEFAULT_COMPANY_ID, description = "IEEE company id (OUI, 6 hex digits) in new LUNs' NAA identifiers (default: ${DEFAULT-VALUE}).")
         String naaCompanyId;
-        @Option(names = "--chap-user", description = "Require CHAP with this user name.")
-        String chapUser;
         @Option(names = "--chap-secret", description = "CHAP secret (12 to 16 characters recommended).")
         String chapSecret;
-        @Option(names = "--mutual-chap-user", description = "Target's user name for mutual CHAP.")
-        String mutualUser;
-        @Option(names = "--mutual-chap-secret", description = "Target's secret for mutual CHAP.")
-        String mutualSecret;
-        @Option(names = "--queue-depth", defaultValue = "128", description = "Commands outstanding per session (default: ${DEFAULT-VALUE}).")
-        int queueDepth;
         @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
         int ioThreads;
         @Option(names = "--nop-interval", defaultValue = "15", description = "Seconds of silence before NOP-In pings; no answer in as long drops the connection (default: ${DEFAULT-VALUE}).")
@@ -103,7 +96,7 @@ public final class Main implements Runnable {
             var portal = appliance.portal();
             for (String target : appliance.targets().targetNames()) {
                 // A wildcard bind prints as the address asked for (0.0.0.0), not Java's IPv6 form.
-                String host = portal.getAddress().isAnyLocalAddress() ? listen : portal.getAddress().getHostAddress();
+                String host = portal.getAddress().isAnyLocalAddress() ? iscsi.listen : portal.getAddress().getHostAddress();
                 System.out.println("Cairn ready: target " + target + " portal " + host + ":" + portal.getPort() + " lun 0");
             }
             System.out.flush();
@@ -118,16 +111,16 @@ public final class Main implements Runnable {
             if (nodeId < 1 || nodeId > 65535) {
                 throw new IllegalArgumentException("--node-id must be 1..65535");
             }
-            if ((chapUser == null) != (chapSecret == null)) {
+            if ((chap.chapUser == null) != (chapSecret == null)) {
                 throw new IllegalArgumentException("--chap-user and --chap-secret go together");
             }
-            if ((mutualUser == null) != (mutualSecret == null)) {
+            if ((chap.mutualUser == null) != (chap.mutualSecret == null)) {
                 throw new IllegalArgumentException("--mutual-chap-user and --mutual-chap-secret go together");
             }
-            if (mutualUser != null && chapUser == null) {
+            if (chap.mutualUser != null && chap.chapUser == null) {
                 throw new IllegalArgumentException("mutual CHAP needs --chap-user and --chap-secret too");
             }
-            if (queueDepth < 1 || queueDepth > 4096) {
+            if (iscsi.queueDepth < 1 || iscsi.queueDepth > 4096) {
                 throw new IllegalArgumentException("--queue-depth must be 1..4096");
             }
             long lunBytes = Sizes.parse(lunSize);
@@ -136,10 +129,10 @@ public final class Main implements Runnable {
                 throw new IllegalArgumentException("--lun-size and --subunit-size must be multiples of the block size");
             }
             InetSocketAddress metricsAddress = "off".equals(metrics) ? null : hostPort(metrics, "--metrics");
-            return new ApplianceConfig(dataDir.toAbsolutePath(), new InetSocketAddress(listen, iscsiPort), portalAddress,
+            return new ApplianceConfig(dataDir.toAbsolutePath(), new InetSocketAddress(iscsi.listen, iscsi.iscsiPort), portalAddress,
                     zkConnect, new InetSocketAddress("127.0.0.1", zkPort), nodeId, lunId, targetPrefix, lunBytes,
-                    subUnitBytes, blockSize, naaCompanyId, chapUser, chapSecret, mutualUser, mutualSecret,
-                    queueDepth, ioThreads, nopInterval, metricsAddress);
+                    subUnitBytes, blockSize, naaCompanyId, chap.chapUser, chapSecret, chap.mutualUser, chap.mutualSecret,
+                    iscsi.queueDepth, ioThreads, nopInterval, metricsAddress);
         }
 
         private static InetSocketAddress hostPort(String text, String option) {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,8 +39,8 @@ import picocli.CommandLine.Option;
 final class StoreCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(StoreCommand.class);
 
-    @Option(names = "--zk-connect", required = true, description = "ZooKeeper ensemble host:port[,host:port].")
-    String zkConnect;
+    @Mixin
+    ZooKeeperOptions zk;
     @Option(names = "--zk-session-timeout", defaultValue = "6s", description = "ZooKeeper session timeout; bounds failover time (default: ${DEFAULT-VALUE}).")
     String zkSessionTimeout;
     @Option(names = "--node-id", required = true, description = "This node's id, 1..65535, unique in the cluster.")
@@ -71,7 +72,7 @@ final class StoreCommand implements Callable<Integer> {
         try {
             Duration session = Durations.parse(zkSessionTimeout, "--zk-session-timeout");
             Files.createDirectories(dataDir);
-            Coordination coordination = new Coordination(Coordination.Settings.of(zkConnect).withSessionTimeout(session)).start();
+            Coordination coordination = new Coordination(Coordination.Settings.of(zk.zkConnect).withSessionTimeout(session)).start();
             started.push(coordination);
             LunCatalog catalog = coordination.openLunCatalog();
             NodeRegistry nodes = coordination.openNodeRegistry();

@@ -9,6 +9,7 @@ import io.cairn.coord.scsi.ScsiContextStore.Update;
 import io.cairn.scsi.cdb.Cdb;
 import io.cairn.scsi.cdb.CdbParser;
 import io.cairn.scsi.cdb.Decoded;
+import io.cairn.scsi.dispatch.CommandTrait;
 import io.cairn.scsi.dispatch.DataPhase;
 import io.cairn.scsi.dispatch.OpcodeEntry;
 import io.cairn.scsi.dispatch.OpcodeRegistry;
@@ -114,25 +115,28 @@ public final class DefaultScsiCore implements ScsiCore {
             boolean current = unit.isEmpty() || contexts.isCurrent(unit.get().id());
             ScsiContext ctx = unit.map(u -> contexts.current(u.id())).orElse(ScsiContext.EMPTY);
             dsense = ModePages.descriptorSense(ctx);
+            // Looked up first because its traits steer the first steps; an unsupported command
+            // (null) is refused only after them, so a missing LUN or a unit attention wins.
+            OpcodeRegistry registry = services.registry();
+            int sa = registry.serviceActionOf(raw);
+            OpcodeEntry entry = registry.find(opcode, sa);
 
-            Outcome stop = PreDispatch.lunLookup(unit.isPresent(), opcode);
+            Outcome stop = PreDispatch.lunLookup(unit.isPresent(), entry);
             if (stop != null) {
                 return finish(stop, dsense, 0, false);
             }
-            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode) && !current) {
+            boolean uaExempt = PreDispatch.unitAttentionExempt(entry);
+            if (unit.isPresent() && !uaExempt && !current) {
                 // Fail closed (design.md): with reservations possibly changed elsewhere and not yet
                 // seen here, nothing is admitted; BUSY makes the initiator retry (SAM-5 5.3.1).
                 return finish(Outcome.status(ScsiResult.BUSY), dsense, 0, false);
             }
-            if (unit.isPresent() && !PreDispatch.unitAttentionExempt(opcode)) {
+            if (unit.isPresent() && !uaExempt) {
                 UnitAttention ua = UnitAttentions.oldest(ctx, command.nexus().key());
                 if (ua != null) {
                     return reportUnitAttention(unit.get(), command.nexus(), ua, dsense);
                 }
             }
-            OpcodeRegistry registry = services.registry();
-            int sa = registry.serviceActionOf(raw);
-            OpcodeEntry entry = registry.find(opcode, sa);
             if (entry == null) {
                 // SPC-4 4.5.6: unknown opcode vs. unknown service action of a known opcode
                 stop = registry.knowsOpcode(opcode) ? Outcome.check(Sense.invalidCdbField(1, 4))
@@ -164,20 +168,19 @@ public final class DefaultScsiCore implements ScsiCore {
             if (entry.phase() == DataPhase.MEDIUM_OUT || entry.phase() == DataPhase.PARAMETERS_OUT) {
                 long need = cdb.dataBytes();
                 int have = dataOut == null ? 0 : dataOut.readableBytes();
-                if (opcode == 0x89 && cdb.blocks() == 0 && have > 0) {
-                    // SBC-4 5.3: NUMBER OF LOGICAL BLOCKS 0 moves no data; Data-Out sent with it means
-                    // the field does not say what the initiator meant (libiscsi: 256 wraps to 0).
-                    return finish(Outcome.check(Sense.invalidCdbField(13, 7)), dsense, need, false);
+                if (entry.has(CommandTrait.REFUSES_DATA_WITHOUT_BLOCKS) && cdb.blocks() == 0 && have > 0) {
+                    // SBC-4 5.3: a block count of 0 moves no data; Data-Out sent with it means the
+                    // field does not say what the initiator meant.
+                    return finish(Outcome.check(Sense.invalidCdbField(cdb.transferLengthOffset(), 7)), dsense, need,
+                            false);
                 }
                 if (have < need) {
-                    if (!truncatable(opcode) || have % blockSize != 0) {
+                    if (!entry.has(CommandTrait.WRITES_WHOLE_BLOCKS_RECEIVED) || have % blockSize != 0) {
                         // A partial block cannot be written: refused before anything is written.
                         return finish(Outcome.check(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT), dsense, need, false);
                     }
-                    // RFC 7143 11.4.5.2 (residual overflow): with an expected data transfer length
-                    // below the CDB's, a write transfers the whole blocks the initiator sent, as
-                    // LIO does and libiscsi's iSCSIResiduals tests expect; the transport reports
-                    // the overflow from commandBytes.
+                    // RFC 7143 11.4.5.2: the whole blocks received are written; the transport
+                    // reports the overflow from commandBytes.
                     if (have == 0) {
                         return finish(Outcome.good(), dsense, commandBytes, false);
                     }
@@ -225,14 +228,6 @@ public final class DefaultScsiCore implements ScsiCore {
         boolean dsense = luns.find(command.targetName(), command.lun())
                 .map(u -> ModePages.descriptorSense(contexts.current(u.id()))).orElse(false);
         return finish(Outcome.check(reason), dsense, 0, false);
-    }
-
-    /** WRITE(6/10/12/16) and WRITE AND VERIFY(10/12/16): commands that can move fewer whole blocks. */
-    private static boolean truncatable(int opcode) {
-        return switch (opcode) {
-            case 0x0A, 0x2A, 0xAA, 0x8A, 0x2E, 0xAE, 0x8E -> true;
-            default -> false;
-        };
     }
 
     /** SAM-5 5.14: reports the oldest pending unit attention and removes it from the nexus's queue. */

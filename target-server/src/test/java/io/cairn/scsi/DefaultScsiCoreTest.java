@@ -124,6 +124,62 @@ class DefaultScsiCoreTest {
     }
 
     @Test
+    void everyWriteOfTheFamilyWritesTheWholeBlocksReceivedAndNoOtherDataOutCommandDoes() {
+        f.loggedIn();
+        byte[] w6 = cdb(6, 0x0A, 3, 20, 4, 2);
+        byte[] w12 = cdb(12, 0xAA);
+        BigEndian.put32(w12, 2, 20);
+        BigEndian.put32(w12, 6, 2);
+        byte[] wv12 = w12.clone();
+        wv12[0] = (byte) 0xAE;
+        byte[][] family = {w6, rw10(0x2A, 20, 2, 0), w12, rw16(0x8A, 20, 2, 0), rw10(0x2E, 20, 2, 0), wv12,
+            rw16(0x8E, 20, 2, 0)};
+        for (byte[] write : family) {
+            String name = String.format("opcode %02x", write[0] & 0xFF);
+            byte[] data = pattern(512, write[0]);
+            Reply r = f.run(A, write, data);
+            assertEquals(ScsiResult.GOOD, r.status(), name);
+            assertEquals(1024, r.commandBytes(), name + ": the CDB's length, for the residual overflow");
+            assertArrayEquals(data, f.device.block(20), name);
+            assertArrayEquals(new byte[512], f.device.block(21), name + ": the block not sent is not written");
+        }
+        // VERIFY with BYTCHK=1 and WRITE SAME also take Data-Out for the medium, but not a short one
+        assertTrue(f.run(A, rw10(0x2F, 20, 2, 0x02), pattern(512, 1)).is(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT));
+        assertTrue(f.run(A, rw10(0x41, 30, 2, 0), null).is(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT));
+        assertArrayEquals(new byte[512], f.device.block(30), "WRITE SAME without its block wrote nothing");
+    }
+
+    @Test
+    void compareAndWriteOfZeroBlocksWithDataOutPointsAtItsBlockCount() {
+        f.loggedIn();
+        byte[] caw = rw16(0x89, 40, 0, 0);
+        caw[13] = 0; // libiscsi's 256 blocks, wrapped to 0
+        Reply r = f.run(A, caw, pattern(1024, 5));
+        assertTrue(r.is(SenseReason.INVALID_FIELD_IN_CDB));
+        assertEquals((byte) (0x80 | 0x40 | 0x08 | 7), r.sense()[15], "SKSV, C/D, BPV, bit 7");
+        assertEquals(13, ((r.sense()[16] & 0xFF) << 8) | (r.sense()[17] & 0xFF), "NUMBER OF LOGICAL BLOCKS");
+        assertArrayEquals(new byte[512], f.device.block(40), "nothing written");
+        assertEquals(ScsiResult.GOOD, f.run(A, caw).status(), "without Data-Out, zero blocks is no error");
+        byte[] w16 = rw16(0x8A, 40, 0, 0);
+        assertEquals(ScsiResult.GOOD, f.run(A, w16, pattern(512, 5)).status(), "WRITE(16) ignores the excess");
+        assertArrayEquals(new byte[512], f.device.block(40));
+    }
+
+    @Test
+    void anUnsupportedCommandMeetsTheMissingLunAndThePendingUnitAttentionFirst() {
+        f.loggedIn();
+        assertTrue(f.run(A, 5, cdb(6, 0x04), null).is(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
+        assertTrue(f.run(A, 5, cdb(16, 0x9E, 1, 0x1F), null).is(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED));
+        f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
+        assertTrue(f.run(A, cdb(6, 0x04)).is(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED));
+        assertTrue(f.run(A, cdb(6, 0x04)).is(SenseReason.INVALID_COMMAND_OPERATION_CODE));
+        f.store.current = false; // an unsupported command is no exemption from failing closed
+        assertEquals(ScsiResult.BUSY, f.run(A, cdb(6, 0x04)).status());
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x03, 4, 18)).status(), "REQUEST SENSE still answers");
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(12, 0xA0, 9, 64)).status(), "REPORT LUNS still answers");
+    }
+
+    @Test
     void spc2ReservationConflictsForTheOtherNexus() {
         f.loggedIn();
         assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x16)).status());

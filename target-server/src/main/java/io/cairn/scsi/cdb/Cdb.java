@@ -58,6 +58,9 @@ public record Cdb(
 
     /** Byte offset of the TRANSFER LENGTH field, for sense field pointers (SBC-4 5.x CDB layouts). */
     public int transferLengthOffset() {
+        if (opcode == 0x89) {
+            return 13; // SBC-4 5.3: COMPARE AND WRITE's one-byte NUMBER OF LOGICAL BLOCKS
+        }
         return switch (length) {
             case 6 -> 4;
             case 10 -> 7;

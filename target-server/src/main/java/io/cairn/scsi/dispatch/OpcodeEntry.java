@@ -15,6 +15,7 @@ import java.util.Set;
  * @param conflict       how it behaves under a reservation held by another nexus (SPC-4 5.14.2)
  * @param alua           the ALUA states in which the command is processed (SPC-4 5.11.2.4)
  * @param writesMedium   refused with DATA PROTECT when the medium is write protected (SPC-4 7.5.8 SWP)
+ * @param traits         further rules the core applies before the handler runs
  */
 public record OpcodeEntry(
         int opcode,
@@ -26,9 +27,18 @@ public record OpcodeEntry(
         byte[] usage,
         ConflictClass conflict,
         Set<AluaState> alua,
-        boolean writesMedium) {
+        boolean writesMedium,
+        Set<CommandTrait> traits) {
+
+    public OpcodeEntry {
+        traits = Set.copyOf(traits);
+    }
 
     public boolean hasServiceAction() {
         return serviceAction >= 0;
+    }
+
+    public boolean has(CommandTrait trait) {
+        return traits.contains(trait);
     }
 }

@@ -1,5 +1,6 @@
 package io.cairn.scsi.dispatch;
 
+import static io.cairn.scsi.dispatch.CommandTrait.*;
 import static io.cairn.scsi.dispatch.DataPhase.*;
 import static io.cairn.scsi.pr.ConflictClass.*;
 
@@ -50,16 +51,24 @@ public final class OpcodeRegistry {
         ReservationHandlers pr = new ReservationHandlers();
         ReadDefectDataHandler defects = new ReadDefectDataHandler();
         String lba8 = "ffffffffffffffff";
+        // SPC-4 4.6.3 / SAM-5 5.9 and 5.14: the commands that work without a logical unit and
+        // neither report nor wait on a pending unit attention
+        CommandTrait[] anyLun = {SERVED_WITHOUT_LOGICAL_UNIT, IGNORES_UNIT_ATTENTION};
+        // RFC 7143 11.4.5.2 (residual overflow): with an expected data transfer length below the
+        // CDB's, a write transfers the whole blocks the initiator sent, as LIO does and libiscsi's
+        // iSCSIResiduals tests expect
+        CommandTrait shortWrite = WRITES_WHOLE_BLOCKS_RECEIVED;
 
         // SPC-4 commands
         r.add(0x00, -1, "TEST UNIT READY", 6, NONE, new TestUnitReadyHandler(), "000000000000", ALLOWED, ACTIVE, false);
-        r.add(0x03, -1, "REQUEST SENSE", 6, IN, new RequestSenseHandler(), "03010000ff00", ALLOWED, ANY, false);
-        r.add(0x12, -1, "INQUIRY", 6, IN, new InquiryHandler(), "1201ffffff00", ALLOWED, ANY, false);
+        r.add(0x03, -1, "REQUEST SENSE", 6, IN, new RequestSenseHandler(), "03010000ff00", ALLOWED, ANY, false, anyLun);
+        r.add(0x12, -1, "INQUIRY", 6, IN, new InquiryHandler(), "1201ffffff00", ALLOWED, ANY, false, anyLun);
         r.add(0x15, -1, "MODE SELECT(6)", 6, PARAMETERS_OUT, modeSelect, "15110000ff00", WRITE, STANDBY, false);
         r.add(0x1A, -1, "MODE SENSE(6)", 6, IN, modeSense, "1a08ffffff00", READ, STANDBY, false);
         r.add(0x55, -1, "MODE SELECT(10)", 10, PARAMETERS_OUT, modeSelect, "55110000000000ffff00", WRITE, STANDBY, false);
         r.add(0x5A, -1, "MODE SENSE(10)", 10, IN, modeSense, "5a18ffff000000ffff00", READ, STANDBY, false);
-        r.add(0xA0, -1, "REPORT LUNS", 12, IN, new ReportLunsHandler(), "a000ff000000ffffffff0000", ALLOWED, ANY, false);
+        r.add(0xA0, -1, "REPORT LUNS", 12, IN, new ReportLunsHandler(), "a000ff000000ffffffff0000", ALLOWED, ANY, false,
+                anyLun);
         r.add(0xA3, 0x0A, "REPORT TARGET PORT GROUPS", 12, IN, new ReportTargetPortGroupsHandler(),
                 "a33f00000000ffffffff0000", ALLOWED, ANY, false);
         r.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES", 12, IN, new ReportSupportedOpcodesHandler(),
@@ -78,14 +87,15 @@ public final class OpcodeRegistry {
         }
         // SBC-4 commands
         r.add(0x08, -1, "READ(6)", 6, IN, read, "081fffffff00", READ, ACTIVE, false);
-        r.add(0x0A, -1, "WRITE(6)", 6, MEDIUM_OUT, write, "0a1fffffff00", WRITE, ACTIVE, true);
+        r.add(0x0A, -1, "WRITE(6)", 6, MEDIUM_OUT, write, "0a1fffffff00", WRITE, ACTIVE, true, shortWrite);
         r.add(0x1B, -1, "START STOP UNIT", 6, NONE, new StartStopUnitHandler(), "1b01000ff700", ALLOWED, ACTIVE, false);
         r.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", 6, NONE, new PreventAllowHandler(), "1e0000000300",
                 WRITE, ACTIVE, false);
         r.add(0x25, -1, "READ CAPACITY(10)", 10, IN, new ReadCapacityHandler(), "2500ffffffff00000100", ALLOWED, ACTIVE, false);
         r.add(0x28, -1, "READ(10)", 10, IN, read, "2818ffffffff00ffff00", READ, ACTIVE, false);
-        r.add(0x2A, -1, "WRITE(10)", 10, MEDIUM_OUT, write, "2a18ffffffff00ffff00", WRITE, ACTIVE, true);
-        r.add(0x2E, -1, "WRITE AND VERIFY(10)", 10, MEDIUM_OUT, write, "2e12ffffffff00ffff00", WRITE, ACTIVE, true);
+        r.add(0x2A, -1, "WRITE(10)", 10, MEDIUM_OUT, write, "2a18ffffffff00ffff00", WRITE, ACTIVE, true, shortWrite);
+        r.add(0x2E, -1, "WRITE AND VERIFY(10)", 10, MEDIUM_OUT, write, "2e12ffffffff00ffff00",
+                WRITE, ACTIVE, true, shortWrite);
         r.add(0x2F, -1, "VERIFY(10)", 10, MEDIUM_OUT, verify, "2f16ffffffff00ffff00", READ, ACTIVE, false);
         r.add(0x34, -1, "PRE-FETCH(10)", 10, NONE, prefetch, "3402ffffffff00ffff00", READ, ACTIVE, false);
         r.add(0x35, -1, "SYNCHRONIZE CACHE(10)", 10, NONE, sync, "3502ffffffff00ffff00", WRITE, ACTIVE, false);
@@ -94,9 +104,12 @@ public final class OpcodeRegistry {
         r.add(0x42, -1, "UNMAP", 10, PARAMETERS_OUT, new UnmapHandler(), "42010000000000ffff00", WRITE, ACTIVE, true);
         r.add(0x88, -1, "READ(16)", 16, IN, read, "8818" + lba8 + "ffffffff0000", READ, ACTIVE, false);
         r.add(0x89, -1, "COMPARE AND WRITE", 16, MEDIUM_OUT, new CompareAndWriteHandler(),
-                "8918" + lba8 + "000000ff0000", WRITE, ACTIVE, true);
-        r.add(0x8A, -1, "WRITE(16)", 16, MEDIUM_OUT, write, "8a18" + lba8 + "ffffffff0000", WRITE, ACTIVE, true);
-        r.add(0x8E, -1, "WRITE AND VERIFY(16)", 16, MEDIUM_OUT, write, "8e12" + lba8 + "ffffffff0000", WRITE, ACTIVE, true);
+                "8918" + lba8 + "000000ff0000", WRITE, ACTIVE, true,
+                REFUSES_DATA_WITHOUT_BLOCKS); // SBC-4 5.3: libiscsi sends 256 blocks, which wraps to 0
+        r.add(0x8A, -1, "WRITE(16)", 16, MEDIUM_OUT, write, "8a18" + lba8 + "ffffffff0000",
+                WRITE, ACTIVE, true, shortWrite);
+        r.add(0x8E, -1, "WRITE AND VERIFY(16)", 16, MEDIUM_OUT, write, "8e12" + lba8 + "ffffffff0000",
+                WRITE, ACTIVE, true, shortWrite);
         r.add(0x8F, -1, "VERIFY(16)", 16, MEDIUM_OUT, verify, "8f16" + lba8 + "ffffffff0000", READ, ACTIVE, false);
         r.add(0x90, -1, "PRE-FETCH(16)", 16, NONE, prefetch, "9002" + lba8 + "ffffffff0000", READ, ACTIVE, false);
         r.add(0x91, -1, "SYNCHRONIZE CACHE(16)", 16, NONE, sync, "9102" + lba8 + "ffffffff0000", WRITE, ACTIVE, false);
@@ -106,20 +119,22 @@ public final class OpcodeRegistry {
         r.add(0x9E, 0x12, "GET LBA STATUS", 16, IN, new GetLbaStatusHandler(), "9e1f" + lba8 + "ffffffff0000",
                 READ, ACTIVE, false);
         r.add(0xA8, -1, "READ(12)", 12, IN, read, "a818ffffffffffffffff0000", READ, ACTIVE, false);
-        r.add(0xAA, -1, "WRITE(12)", 12, MEDIUM_OUT, write, "aa18ffffffffffffffff0000", WRITE, ACTIVE, true);
-        r.add(0xAE, -1, "WRITE AND VERIFY(12)", 12, MEDIUM_OUT, write, "ae12ffffffffffffffff0000", WRITE, ACTIVE, true);
+        r.add(0xAA, -1, "WRITE(12)", 12, MEDIUM_OUT, write, "aa18ffffffffffffffff0000", WRITE, ACTIVE, true, shortWrite);
+        r.add(0xAE, -1, "WRITE AND VERIFY(12)", 12, MEDIUM_OUT, write, "ae12ffffffffffffffff0000",
+                WRITE, ACTIVE, true, shortWrite);
         r.add(0xAF, -1, "VERIFY(12)", 12, MEDIUM_OUT, verify, "af16ffffffffffffffff0000", READ, ACTIVE, false);
         r.add(0xB7, -1, "READ DEFECT DATA(12)", 12, IN, defects, "b71f00000000ffffffff0000", READ, ACTIVE, false);
         return r;
     }
 
     private void add(int opcode, int sa, String name, int len, DataPhase phase, CommandHandler handler, String usage,
-            ConflictClass conflict, Set<AluaState> alua, boolean writesMedium) {
+            ConflictClass conflict, Set<AluaState> alua, boolean writesMedium, CommandTrait... traits) {
         byte[] u = HexFormat.of().parseHex(usage);
         if (u.length != len) {
             throw new IllegalArgumentException(name + ": usage data is " + u.length + " bytes, CDB is " + len);
         }
-        OpcodeEntry e = new OpcodeEntry(opcode, sa, name, len, phase, handler, u, conflict, alua, writesMedium);
+        OpcodeEntry e = new OpcodeEntry(opcode, sa, name, len, phase, handler, u, conflict, alua, writesMedium,
+                Set.of(traits));
         if (byKey.put(key(opcode, sa), e) != null) {
             throw new IllegalArgumentException("duplicate entry " + name);
         }

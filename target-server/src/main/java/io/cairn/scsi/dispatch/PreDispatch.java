@@ -17,23 +17,25 @@ import io.cairn.scsi.mode.ModePages;
  */
 public final class PreDispatch {
 
-    public static final int INQUIRY = 0x12;
-    public static final int REPORT_LUNS = 0xA0;
-    public static final int REQUEST_SENSE = 0x03;
-
     private PreDispatch() {}
 
-    /** SPC-4 4.6.3 / SAM-5 5.9: without a logical unit only INQUIRY, REPORT LUNS and REQUEST SENSE work. */
-    public static Outcome lunLookup(boolean unitPresent, int opcode) {
-        if (unitPresent || opcode == INQUIRY || opcode == REPORT_LUNS || opcode == REQUEST_SENSE) {
+    /**
+     * SPC-4 4.6.3 / SAM-5 5.9: without a logical unit only INQUIRY, REPORT LUNS and REQUEST SENSE work
+     * ({@link CommandTrait#SERVED_WITHOUT_LOGICAL_UNIT}). {@code entry} is null for an unsupported command.
+     */
+    public static Outcome lunLookup(boolean unitPresent, OpcodeEntry entry) {
+        if (unitPresent || (entry != null && entry.has(CommandTrait.SERVED_WITHOUT_LOGICAL_UNIT))) {
             return null;
         }
         return Outcome.check(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
     }
 
-    /** SAM-5 5.14: INQUIRY, REPORT LUNS and REQUEST SENSE do not report a pending unit attention. */
-    public static boolean unitAttentionExempt(int opcode) {
-        return opcode == INQUIRY || opcode == REPORT_LUNS || opcode == REQUEST_SENSE;
+    /**
+     * SAM-5 5.14: INQUIRY, REPORT LUNS and REQUEST SENSE do not report a pending unit attention
+     * ({@link CommandTrait#IGNORES_UNIT_ATTENTION}). {@code entry} is null for an unsupported command.
+     */
+    public static boolean unitAttentionExempt(OpcodeEntry entry) {
+        return entry != null && entry.has(CommandTrait.IGNORES_UNIT_ATTENTION);
     }
 
     /** SPC-4 5.11.2.4: commands not allowed in the port group's state end NOT READY with the state's reason. */

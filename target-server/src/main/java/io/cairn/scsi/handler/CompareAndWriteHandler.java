@@ -25,7 +25,7 @@ public final class CompareAndWriteHandler implements CommandHandler {
         }
         if (blocks > r.core().config().maxCompareAndWrite()) {
             data.release();
-            return CompletableFuture.completedFuture(Outcome.check(Sense.invalidCdbField(13, 7)));
+            return CompletableFuture.completedFuture(Outcome.check(Sense.invalidCdbField(r.cdb().transferLengthOffset(), 7)));
         }
         int half = (int) (blocks * r.device().blockSize());
         ByteBuf verify;

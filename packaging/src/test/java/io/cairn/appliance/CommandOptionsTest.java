@@ -1,0 +1,80 @@
+package io.cairn.appliance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The options shared through mixins reach each command's configuration under their old names. */
+class CommandOptionsTest {
+
+    private static <T> T parse(T command, String... args) {
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void gatewayOptionsReachTheGatewayRole() {
+        GatewayCommand g = parse(new GatewayCommand(), "--zk-connect=zk1:2181,zk2:2181", "--listen=10.0.0.7",
+                "--iscsi-port=3261", "--queue-depth=64", "--chap-user=host", "--chap-secret=hostsecret12",
+                "--mutual-chap-user=target", "--mutual-chap-secret=targetsecret", "--gateway-id=3");
+        assertEquals("zk1:2181,zk2:2181", g.zk.zkConnect);
+        GatewayRole.Options o = g.options(Duration.ofSeconds(60), Duration.ofSeconds(20));
+        assertEquals("10.0.0.7", o.listen());
+        assertEquals(3261, o.iscsiPort());
+        assertEquals(64, o.queueDepth());
+        assertEquals("host", o.chapUser());
+        assertEquals("hostsecret12", o.chapSecret());
+        assertEquals("target", o.mutualUser());
+        assertEquals("targetsecret", o.mutualSecret());
+        assertEquals(3, o.gatewayId());
+    }
+
+    @Test
+    void gatewayDefaultsAreUnchanged() {
+        GatewayRole.Options o = parse(new GatewayCommand(), "--zk-connect=zk:2181")
+                .options(Duration.ofSeconds(60), Duration.ofSeconds(20));
+        assertEquals("0.0.0.0", o.listen());
+        assertEquals(3260, o.iscsiPort());
+        assertEquals(128, o.queueDepth());
+        assertNull(o.chapUser());
+        assertNull(o.mutualUser());
+        assertNull(o.mutualSecret());
+        assertEquals("off", o.metrics());
+    }
+
+    @Test
+    void clusterRolesStillRequireTheEnsemble() {
+        assertThrows(CommandLine.MissingParameterException.class,
+                () -> parse(new GatewayCommand(), "--listen=10.0.0.7"));
+        assertThrows(CommandLine.MissingParameterException.class,
+                () -> parse(new StoreCommand(), "--node-id=1", "--data-dir=/tmp/x"));
+        StoreCommand s = parse(new StoreCommand(), "--zk-connect=zk:2181", "--node-id=1", "--data-dir=/tmp/x",
+                "--listen=10.0.0.8");
+        assertEquals("zk:2181", s.zk.zkConnect);
+        assertEquals("10.0.0.8", s.listen, "the store's --listen is the block protocol address, not the mixin's");
+        assertNull(s.iscsiPort, "the store's --iscsi-port stays optional");
+    }
+
+    @Test
+    void runSharesTheIscsiAndChapOptionsWithItsOwnDefaults() {
+        Main.Run defaults = parse(new Main.Run());
+        assertEquals("0.0.0.0", defaults.iscsi.listen);
+        assertEquals(3260, defaults.iscsi.iscsiPort);
+        assertEquals(128, defaults.iscsi.queueDepth);
+        assertNull(defaults.chap.chapUser);
+        assertNull(defaults.zkConnect, "without --zk-connect, run starts an embedded server");
+        assertEquals("127.0.0.1:9573", defaults.metrics);
+
+        Main.Run r = parse(new Main.Run(), "--listen=192.0.2.1", "--iscsi-port=13260", "--queue-depth=32",
+                "--chap-user=u", "--chap-secret=s", "--mutual-chap-user=mu", "--mutual-chap-secret=ms");
+        assertEquals("192.0.2.1", r.iscsi.listen);
+        assertEquals(13260, r.iscsi.iscsiPort);
+        assertEquals(32, r.iscsi.queueDepth);
+        assertEquals("u", r.chap.chapUser);
+        assertEquals("s", r.chapSecret);
+        assertEquals("mu", r.chap.mutualUser);
+        assertEquals("ms", r.chap.mutualSecret);
+    }
+}
