@@ -16,8 +16,8 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>No placement: replicas from the policy, primary the first, epoch 1, all in sync (all empty).</li>
- *   <li>Primary not live: the first live in-sync replica becomes primary (epoch + 1, in-sync set
- *       without the dead). None: left as is, the sub-unit is unavailable until a copy returns;
+ *   <li>Primary not live: the first live in-sync replica becomes primary (epoch + 1, in sync alone
+ *       until it has resynced the others). None: left as is, the sub-unit is unavailable until a copy returns;
  *       promoting an out-of-sync copy would lose acknowledged writes.</li>
  *   <li>In-sync secondary not live: dropped from in-sync (degraded); writes no longer wait for it.</li>
  *   <li>Replica gone (away past the timeout, or forgotten): replaced in place by a policy choice,
@@ -51,7 +51,12 @@ final class SubUnitRepair {
             if (survivors.isEmpty()) {
                 return null; // unavailable: wait for an in-sync copy to come back
             }
-            p = p.withPrimary(survivors.get(0), survivors);
+            // Only the new primary stays in sync: the old one may have reached some survivors and
+            // not others with a write it never acknowledged, so survivors can differ. Each rejoins
+            // through a resync from the new primary, which overrides what differs (Resync), and the
+            // copies never disagree while counted in sync. (design.md has the new primary catch up
+            // from the others; the other direction keeps one source of truth and reuses resync.)
+            p = p.withPrimary(survivors.get(0), List.of(survivors.get(0)));
         }
         int primary = p.primary();
         List<Integer> inSync = p.inSync().stream().filter(id -> id == primary || view.isLive(id)).toList();
