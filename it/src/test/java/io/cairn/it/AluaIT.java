@@ -57,8 +57,8 @@ class AluaIT {
                 // SIGTERM gateway 2 (group 3); its own path reports the transition while it drains
                 RawIscsiSession leaving = sessions.remove(2);
                 CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.stopGateway(2));
-                int[] transition = awaitNotReady(leaving);
-                assertArrayEquals(new int[] {0x2, 0x04, 0x0A}, transition,
+                Sense transition = awaitNotReady(leaving);
+                assertEquals(new Sense(0x2, 0x04, 0x0A), transition,
                         "NOT READY, ASYMMETRIC ACCESS STATE TRANSITION through the leaving gateway");
                 stopped.get(60, TimeUnit.SECONDS);
                 leaving.close();
@@ -74,7 +74,7 @@ class AluaIT {
                 for (int g = 0; g < 2; g++) {
                     RawIscsiSession s = sessions.get(g);
                     RawIscsiSession.ScsiReply first = s.testUnitReady();
-                    assertArrayEquals(new int[] {0x6, 0x2A, 0x06}, senseOf(first),
+                    assertEquals(new Sense(0x6, 0x2A, 0x06), Sense.of(first),
                             "ASYMMETRIC ACCESS STATE CHANGED on gateway " + g);
                     assertTrue(s.testUnitReady().good(), "reported once on gateway " + g);
                     byte[] rtpg = rtpg(s, 0);
@@ -113,7 +113,7 @@ class AluaIT {
         ByteBuffer.wrap(cdb).putInt(6, 4096);
         RawIscsiSession.ScsiReply r = s.command(cdb, null, 4096);
         if (!r.good()) {
-            fail("REPORT TARGET PORT GROUPS: status " + r.status() + " sense " + Arrays.toString(senseOf(r)));
+            fail("REPORT TARGET PORT GROUPS: " + Sense.describe(r));
         }
         int length = ByteBuffer.wrap(r.data()).getInt(0) + 4;
         return Arrays.copyOf(r.data(), length);
@@ -154,27 +154,16 @@ class AluaIT {
     }
 
     /** TEST UNIT READY through the leaving gateway until it is no longer GOOD; its sense key, ASC, ASCQ. */
-    private static int[] awaitNotReady(RawIscsiSession s) throws IOException, InterruptedException {
+    private static Sense awaitNotReady(RawIscsiSession s) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (System.nanoTime() < deadline) {
             RawIscsiSession.ScsiReply r = s.testUnitReady();
             if (!r.good()) {
-                return senseOf(r);
+                return Sense.of(r);
             }
             Thread.sleep(20);
         }
         fail("the leaving gateway kept answering GOOD");
         return null;
-    }
-
-    private static int[] senseOf(RawIscsiSession.ScsiReply r) {
-        byte[] s = r.sense();
-        if (r.status() == 0x02 && s.length >= 4 && s[0] == 0x72) { // descriptor format
-            return new int[] {s[1] & 0x0F, s[2] & 0xFF, s[3] & 0xFF};
-        }
-        if (r.status() == 0x02 && s.length >= 14) { // fixed format
-            return new int[] {s[2] & 0x0F, s[12] & 0xFF, s[13] & 0xFF};
-        }
-        return new int[] {-1, r.status(), s.length};
     }
 }

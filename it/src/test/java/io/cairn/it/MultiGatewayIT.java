@@ -206,7 +206,7 @@ class MultiGatewayIT {
             for (int g = 0; g < b.size(); g++) {
                 RawIscsiSession.ScsiReply w = write(b.get(g));
                 if (!w.good()) {
-                    failures.add("B's WRITE(10) via gateway " + (g + 1) + ": " + describe(w)
+                    failures.add("B's WRITE(10) via gateway " + (g + 1) + ": " + Sense.describe(w)
                             + convergence(b.get(g), false));
                 }
             }
@@ -230,15 +230,15 @@ class MultiGatewayIT {
                 return null;
             }
             if (first.status() != CHECK_CONDITION) {
-                return describe(first) + " (expected RESERVATION CONFLICT)";
+                return Sense.describe(first) + " (expected RESERVATION CONFLICT)";
             }
             Sense sense = Sense.of(first.sense());
             if (!sense.is(0x6, 0x2a, 0x05)) {
-                return describe(first) + " (expected UNIT ATTENTION REGISTRATIONS PREEMPTED or RESERVATION CONFLICT)";
+                return Sense.describe(first) + " (expected UNIT ATTENTION REGISTRATIONS PREEMPTED or RESERVATION CONFLICT)";
             }
             RawIscsiSession.ScsiReply retry = write(session);
             return retry.status() == RESERVATION_CONFLICT ? null
-                    : "after REGISTRATIONS PREEMPTED, " + describe(retry) + " (expected RESERVATION CONFLICT)";
+                    : "after REGISTRATIONS PREEMPTED, " + Sense.describe(retry) + " (expected RESERVATION CONFLICT)";
         }
 
         /** For the failure message only: whether the expected outcome shows up within a few seconds. */
@@ -300,7 +300,7 @@ class MultiGatewayIT {
             RawIscsiSession.ScsiReply keysReply = withoutUnitAttention(s, PersistentReserveIn.cdb(0));
             RawIscsiSession.ScsiReply resReply = withoutUnitAttention(s, PersistentReserveIn.cdb(1));
             if (!keysReply.good() || !resReply.good()) {
-                return "READ KEYS " + describe(keysReply) + ", READ RESERVATION " + describe(resReply);
+                return "READ KEYS " + Sense.describe(keysReply) + ", READ RESERVATION " + Sense.describe(resReply);
             }
             List<Long> read = PersistentReserveIn.keys(keysReply.data());
             // One registration per I_T nexus: each initiator holds its key once per gateway (target port).
@@ -334,42 +334,8 @@ class MultiGatewayIT {
                 r = session.command(cdbAndData[0], cdbAndData[1], 0); // a pending unit attention, consumed
             }
             if (!r.good()) {
-                fail(what + ": " + describe(r));
+                fail(what + ": " + Sense.describe(r));
             }
-        }
-    }
-
-    /** PERSISTENT RESERVE OUT (SPC-4 6.16) CDB and its 24-byte basic parameter list. */
-    private static final class PersistentReserveOut {
-        static byte[][] register(long key) {
-            return of(0x00, 0, 0, key);
-        }
-
-        static byte[][] reserve(long key, int type) {
-            return of(0x01, type, key, 0);
-        }
-
-        static byte[][] release(long key, int type) {
-            return of(0x02, type, key, 0);
-        }
-
-        static byte[][] clear(long key) {
-            return of(0x03, 0, key, 0);
-        }
-
-        static byte[][] preemptAndAbort(long key, long preempted, int type) {
-            return of(0x05, type, key, preempted);
-        }
-
-        private static byte[][] of(int serviceAction, int type, long key, long serviceActionKey) {
-            byte[] cdb = new byte[10];
-            cdb[0] = 0x5f;
-            cdb[1] = (byte) serviceAction;
-            cdb[2] = (byte) (type & 0x0f); // scope LU_SCOPE (0)
-            ByteBuffer.wrap(cdb).putInt(5, 24);
-            byte[] params = new byte[24];
-            ByteBuffer.wrap(params).putLong(0, key).putLong(8, serviceActionKey);
-            return new byte[][] {cdb, params};
         }
     }
 
@@ -412,31 +378,6 @@ class MultiGatewayIT {
         }
     }
 
-    /** Sense key, ASC and ASCQ from fixed (0x70/0x71) or descriptor (0x72/0x73) sense data. */
-    private record Sense(int key, int asc, int ascq) {
-        static Sense of(byte[] s) {
-            if (s.length >= 4 && ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73)) {
-                return new Sense(s[1] & 0x0f, s[2] & 0xff, s[3] & 0xff);
-            }
-            if (s.length >= 14) {
-                return new Sense(s[2] & 0x0f, s[12] & 0xff, s[13] & 0xff);
-            }
-            return new Sense(-1, -1, -1);
-        }
-
-        boolean is(int k, int a, int q) {
-            return key == k && asc == a && ascq == q;
-        }
-    }
-
-    private static String describe(RawIscsiSession.ScsiReply r) {
-        if (r.reject() != null) {
-            return "Reject " + r.reject();
-        }
-        Sense s = Sense.of(r.sense());
-        return String.format("status 0x%02x", r.status())
-                + (r.sense().length > 0 ? String.format(" sense %x/%02x/%02x", s.key(), s.asc(), s.ascq()) : "");
-    }
 
     private static String hex(List<Long> keys) {
         return keys.stream().map(k -> "0x" + HexFormat.of().toHexDigits(k)).toList().toString();

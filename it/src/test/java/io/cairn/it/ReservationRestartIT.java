@@ -45,9 +45,9 @@ class ReservationRestartIT {
             try (RawIscsiSession a = login(cluster, 0, NODE_A); RawIscsiSession b = login(cluster, 1, NODE_B)) {
                 int blockSize = a.blockSize();
                 byte[] before = pattern(blockSize, 0x11);
-                expect(GOOD, a, prout(0x00, 0, 0, KEY_A, false), "A REGISTER via gateway 1");
-                expect(GOOD, b, prout(0x00, 0, 0, KEY_B, false), "B REGISTER via gateway 2");
-                expect(GOOD, a, prout(0x01, WERO, KEY_A, 0, false), "A RESERVE WERO via gateway 1");
+                expect(GOOD, a, PersistentReserveOut.of(0x00, 0, 0, KEY_A, false), "A REGISTER via gateway 1");
+                expect(GOOD, b, PersistentReserveOut.of(0x00, 0, 0, KEY_B, false), "B REGISTER via gateway 2");
+                expect(GOOD, a, PersistentReserveOut.of(0x01, WERO, KEY_A, 0, false), "A RESERVE WERO via gateway 1");
                 expect(GOOD, a, new byte[][] {RawIscsiSession.cdb10(0x2a, LBA, 1), before}, "A WRITE via gateway 1");
 
                 // A's WRITE waits on gateway 1 for the Data-Out its R2T asked for; A holds it back.
@@ -59,7 +59,7 @@ class ReservationRestartIT {
                     fail("expected an R2T for A's WRITE, got " + r2t);
                 }
 
-                expect(GOOD, b, prout(0x05, WERO, KEY_B, KEY_A, false), "B PREEMPT AND ABORT of A via gateway 2");
+                expect(GOOD, b, PersistentReserveOut.of(0x05, WERO, KEY_B, KEY_A, false), "B PREEMPT AND ABORT of A via gateway 2");
 
                 // The PROUT completed, so A's task on gateway 1 is already gone: its late data is discarded
                 // and, TAS=0 (control mode page), the task never gets a status (SAM-5 5.6).
@@ -69,13 +69,13 @@ class ReservationRestartIT {
                         "the aborted WRITE answered (it was not aborted before the PROUT completed): " + late);
 
                 RawIscsiSession.ScsiReply next = a.command(RawIscsiSession.cdb10(0x28, LBA, 1), null, blockSize);
-                assertEquals(CHECK_CONDITION, next.status(), "A's next command: " + describe(next));
-                assertEquals(List.of(0x6, 0x2a, 0x05), sense(next.sense()), "REGISTRATIONS PREEMPTED");
+                assertEquals(CHECK_CONDITION, next.status(), "A's next command: " + Sense.describe(next));
+                assertEquals(new Sense(0x6, 0x2a, 0x05), Sense.of(next), "REGISTRATIONS PREEMPTED");
                 RawIscsiSession.ScsiReply write = a.command(RawIscsiSession.cdb10(0x2a, LBA, 1), pattern(blockSize, 0x77), 0);
-                assertEquals(RESERVATION_CONFLICT, write.status(), "A fenced: " + describe(write));
+                assertEquals(RESERVATION_CONFLICT, write.status(), "A fenced: " + Sense.describe(write));
 
                 RawIscsiSession.ScsiReply read = command(b, RawIscsiSession.cdb10(0x28, LBA, 1), null, blockSize);
-                assertEquals(GOOD, read.status(), describe(read));
+                assertEquals(GOOD, read.status(), Sense.describe(read));
                 assertArrayEquals(before, read.data(), "the block changed: the aborted WRITE's data was applied");
             }
         }
@@ -87,9 +87,9 @@ class ReservationRestartIT {
         try (Cluster cluster = Cluster.start(OPTIONS)) {
             cluster.addGateway();
             try (RawIscsiSession a = login(cluster, 0, NODE_A); RawIscsiSession b = login(cluster, 1, NODE_B)) {
-                expect(GOOD, a, prout(0x00, 0, 0, KEY_A, true), "A REGISTER APTPL=1 via gateway 1");
-                expect(GOOD, b, prout(0x00, 0, 0, KEY_B, true), "B REGISTER APTPL=1 via gateway 2");
-                expect(GOOD, a, prout(0x01, WERO, KEY_A, 0, false), "A RESERVE WERO via gateway 1");
+                expect(GOOD, a, PersistentReserveOut.of(0x00, 0, 0, KEY_A, true), "A REGISTER APTPL=1 via gateway 1");
+                expect(GOOD, b, PersistentReserveOut.of(0x00, 0, 0, KEY_B, true), "B REGISTER APTPL=1 via gateway 2");
+                expect(GOOD, a, PersistentReserveOut.of(0x01, WERO, KEY_A, 0, false), "A RESERVE WERO via gateway 1");
             }
 
             // Gateway 2 restarts while gateway 1 stays up: no power-on of the LU, nothing is lost.
@@ -101,7 +101,7 @@ class ReservationRestartIT {
 
             try (RawIscsiSession a = login(cluster, 0, NODE_A)) {
                 // REGISTER AND IGNORE EXISTING KEY with APTPL=0: the LU's APTPL state is now off (SPC-4 5.14.5)
-                expect(GOOD, a, prout(0x06, 0, 0, KEY_A, false), "A REGISTER AND IGNORE EXISTING KEY APTPL=0");
+                expect(GOOD, a, PersistentReserveOut.of(0x06, 0, 0, KEY_A, false), "A REGISTER AND IGNORE EXISTING KEY APTPL=0");
             }
             cluster.restartAll();
             assertState(cluster, 1, List.of(), -1, "after a power cycle with APTPL=0");
@@ -113,7 +113,7 @@ class ReservationRestartIT {
             throws IOException {
         try (RawIscsiSession s = login(cluster, gateway, RawIscsiSession.Initiator.fresh())) {
             RawIscsiSession.ScsiReply readKeys = command(s, prin(0), null, PRIN_LENGTH);
-            assertEquals(GOOD, readKeys.status(), when + ": READ KEYS " + describe(readKeys));
+            assertEquals(GOOD, readKeys.status(), when + ": READ KEYS " + Sense.describe(readKeys));
             ByteBuffer k = ByteBuffer.wrap(readKeys.data());
             List<Long> got = new ArrayList<>();
             for (int off = 8; off < 8 + k.getInt(4); off += 8) {
@@ -121,7 +121,7 @@ class ReservationRestartIT {
             }
             assertEquals(keys, got, when + ": registered keys");
             RawIscsiSession.ScsiReply readRes = command(s, prin(1), null, PRIN_LENGTH);
-            assertEquals(GOOD, readRes.status(), when + ": READ RESERVATION " + describe(readRes));
+            assertEquals(GOOD, readRes.status(), when + ": READ RESERVATION " + Sense.describe(readRes));
             ByteBuffer r = ByteBuffer.wrap(readRes.data());
             long holder = r.getInt(4) >= 16 ? r.getLong(8) : -1;
             assertEquals(holderKey, holder, when + ": reservation key");
@@ -140,7 +140,7 @@ class ReservationRestartIT {
     private static void expect(int status, RawIscsiSession s, byte[][] cdbAndData, String what) throws IOException {
         RawIscsiSession.ScsiReply r = command(s, cdbAndData[0], cdbAndData[1], 0);
         if (r.status() != status) {
-            fail(what + ": " + describe(r));
+            fail(what + ": " + Sense.describe(r));
         }
     }
 
@@ -153,7 +153,7 @@ class ReservationRestartIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             RawIscsiSession.ScsiReply r = s.command(cdb, data, readLength);
-            boolean unitAttention = r.status() == CHECK_CONDITION && sense(r.sense()).get(0) == 0x6;
+            boolean unitAttention = r.status() == CHECK_CONDITION && Sense.of(r).unitAttention();
             if ((!unitAttention && r.status() != BUSY) || System.nanoTime() > deadline) {
                 return r;
             }
@@ -172,36 +172,10 @@ class ReservationRestartIT {
         return cdb;
     }
 
-    /** PERSISTENT RESERVE OUT (SPC-4 6.16) with its 24-byte basic parameter list; APTPL is byte 20 bit 0. */
-    private static byte[][] prout(int serviceAction, int type, long key, long serviceActionKey, boolean aptpl) {
-        byte[] cdb = new byte[10];
-        cdb[0] = 0x5f;
-        cdb[1] = (byte) serviceAction;
-        cdb[2] = (byte) (type & 0x0f);
-        ByteBuffer.wrap(cdb).putInt(5, 24);
-        byte[] params = new byte[24];
-        ByteBuffer.wrap(params).putLong(0, key).putLong(8, serviceActionKey);
-        params[20] = (byte) (aptpl ? 1 : 0);
-        return new byte[][] {cdb, params};
-    }
-
     private static byte[] pattern(int length, int value) {
         byte[] b = new byte[length];
         Arrays.fill(b, (byte) value);
         return b;
-    }
-
-    /** Sense key, ASC, ASCQ of fixed or descriptor sense data; -1s when absent. */
-    private static List<Integer> sense(byte[] s) {
-        if (s.length >= 4 && ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73)) {
-            return List.of(s[1] & 0x0f, s[2] & 0xff, s[3] & 0xff);
-        }
-        return s.length >= 14 ? List.of(s[2] & 0x0f, s[12] & 0xff, s[13] & 0xff) : List.of(-1, -1, -1);
-    }
-
-    private static String describe(RawIscsiSession.ScsiReply r) {
-        return r.reject() != null ? "Reject " + r.reject()
-                : String.format("status 0x%02x sense %s", r.status(), sense(r.sense()));
     }
 
     private static void sleep(long millis) throws IOException {

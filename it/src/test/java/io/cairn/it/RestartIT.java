@@ -435,15 +435,8 @@ class RestartIT {
      */
     private static ScsiReply prOut(RawIscsiSession s, int serviceAction, int type, long key, long serviceActionKey,
                                    boolean aptpl) throws IOException {
-        byte[] cdb = new byte[10];
-        cdb[0] = 0x5f;
-        cdb[1] = (byte) serviceAction;
-        cdb[2] = (byte) type;
-        ByteBuffer.wrap(cdb).putInt(5, 24);
-        byte[] parameters = new byte[24];
-        ByteBuffer.wrap(parameters).putLong(0, key).putLong(8, serviceActionKey);
-        parameters[20] = (byte) (aptpl ? 0x01 : 0);
-        return s.command(cdb, parameters, 0);
+        byte[][] command = PersistentReserveOut.of(serviceAction, type, key, serviceActionKey, aptpl);
+        return s.command(command[0], command[1], 0);
     }
 
     private static byte[] prIn(RawIscsiSession s, int serviceAction) throws IOException {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,7 +82,7 @@ class SessionExpiryIT {
                     expectGood(y, PersistentReserveOut.reserve(KEY_Y, EXCLUSIVE_ACCESS), "Y RESERVE EA via B");
                     yMarker = marker('Y', 1, y.blockSize());
                     RawIscsiSession.ScsiReply w = y.write10(LBA, yMarker);
-                    assertEquals(GOOD, w.status(), "Y's write as reservation holder: " + describe(w));
+                    assertEquals(GOOD, w.status(), "Y's write as reservation holder: " + Sense.describe(w));
                 } finally {
                     cluster.resumeGateway(A);
                     resumedAt = System.nanoTime();
@@ -109,7 +108,7 @@ class SessionExpiryIT {
                         () -> assertEquals(List.of(), admitted, "X's writes sent after A was paused must get"
                                 + " RESERVATION CONFLICT, BUSY or a unit attention; all of them: " + summary(afterPause)
                                 + "\n" + cluster.output()),
-                        () -> assertEquals(GOOD, read.status(), "Y reads LBA " + LBA + ": " + describe(read)),
+                        () -> assertEquals(GOOD, read.status(), "Y reads LBA " + LBA + ": " + Sense.describe(read)),
                         () -> assertEquals(describeMarker(yMarker), describeMarker(read.data()),
                                 "LBA " + LBA + " after Y's write as holder"));
             }
@@ -267,7 +266,7 @@ class SessionExpiryIT {
                     }
                     int key = Sense.of(r.sense()).key();
                     replies.add(new Reply(seq, sent, System.nanoTime(), r.reject() != null ? -2 : r.status(), key,
-                            describe(r)));
+                            Sense.describe(r)));
                     if (!r.good()) {
                         sleep(20); // BUSY or conflict: retry soon, as an initiator does, without flooding
                     }
@@ -325,52 +324,9 @@ class SessionExpiryIT {
             sleep(100);
             r = session.command(cdbAndData[0], cdbAndData[1], 0);
         }
-        assertTrue(r.good(), what + ": " + describe(r));
+        assertTrue(r.good(), what + ": " + Sense.describe(r));
     }
 
-    /** PERSISTENT RESERVE OUT (SPC-4 6.16) CDB and its 24-byte basic parameter list. */
-    private static final class PersistentReserveOut {
-        static byte[][] register(long key) {
-            return of(0x00, 0, 0, key);
-        }
-
-        static byte[][] reserve(long key, int type) {
-            return of(0x01, type, key, 0);
-        }
-
-        private static byte[][] of(int serviceAction, int type, long key, long serviceActionKey) {
-            byte[] cdb = new byte[10];
-            cdb[0] = 0x5f;
-            cdb[1] = (byte) serviceAction;
-            cdb[2] = (byte) (type & 0x0f); // scope LU_SCOPE (0)
-            ByteBuffer.wrap(cdb).putInt(5, 24);
-            byte[] params = new byte[24];
-            ByteBuffer.wrap(params).putLong(0, key).putLong(8, serviceActionKey);
-            return new byte[][] {cdb, params};
-        }
-    }
-
-    /** Sense key, ASC and ASCQ from fixed (0x70/0x71) or descriptor (0x72/0x73) sense data. */
-    private record Sense(int key, int asc, int ascq) {
-        static Sense of(byte[] s) {
-            if (s.length >= 4 && ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73)) {
-                return new Sense(s[1] & 0x0f, s[2] & 0xff, s[3] & 0xff);
-            }
-            if (s.length >= 14) {
-                return new Sense(s[2] & 0x0f, s[12] & 0xff, s[13] & 0xff);
-            }
-            return new Sense(-1, -1, -1);
-        }
-    }
-
-    private static String describe(RawIscsiSession.ScsiReply r) {
-        if (r.reject() != null) {
-            return "Reject " + r.reject();
-        }
-        Sense s = Sense.of(r.sense());
-        return String.format("status 0x%02x", r.status())
-                + (r.sense().length > 0 ? String.format(" sense %x/%02x/%02x", s.key(), s.asc(), s.ascq()) : "");
-    }
 
     private static void sleep(long millis) throws IOException {
         try {
