@@ -115,9 +115,14 @@ public final class ZNodeMirror<T> implements AutoCloseable {
         advance(key, new Entry<>(value, null, stat.getVersion(), stat.getCzxid(), stat.getMzxid(), false));
     }
 
-    /** Records a read of a node straight from ZooKeeper (e.g. after a failed compare-and-set). */
+    /**
+     * Records a read of a node straight from ZooKeeper (e.g. after a failed compare-and-set) and
+     * returns what was read, decoded once; the local copy keeps whichever is newer.
+     */
     public Entry<T> read(String key, byte[] data, Stat stat) {
-        return advance(key, decoded(data, stat));
+        Entry<T> read = decoded(data, stat);
+        advance(key, read);
+        return read;
     }
 
     /** Records this process's acknowledged delete of the incarnation created at {@code czxid}. */
@@ -134,7 +139,7 @@ public final class ZNodeMirror<T> implements AutoCloseable {
     }
 
     /** Decodes a node as read, keeping a decoding error in the entry rather than throwing. */
-    public static <T> Entry<T> decode(Function<byte[], T> decoder, byte[] data, Stat stat) {
+    private static <T> Entry<T> decode(Function<byte[], T> decoder, byte[] data, Stat stat) {
         try {
             return new Entry<>(decoder.apply(data), null, stat.getVersion(), stat.getCzxid(), stat.getMzxid(), false);
         } catch (RuntimeException e) {

@@ -220,9 +220,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         try {
             sync(path);
             byte[] data = curator.getData().storingStatIn(stat).forPath(path);
-            ZNodeMirror.Entry<ScsiContext> read = ZNodeMirror.decode(ScsiContextCodec::decode, data, stat);
-            mirror.read(lunId, data, stat);
-            return read;
+            return mirror.read(lunId, data, stat);
         } catch (KeeperException.NoNodeException e) {
             ZNodeMirror.Entry<ScsiContext> seen = mirror.get(lunId);
             if (seen != null && seen.present()) mirror.deleted(lunId, seen.czxid());
