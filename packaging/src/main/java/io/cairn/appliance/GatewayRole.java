@@ -78,8 +78,12 @@ final class GatewayRole {
         NodeRegistry nodes = coordination.openNodeRegistry();
         PlacementStore placements = coordination.openPlacementStore();
         Leadership leadership = coordination.openLeadership("control-plane", "gateway-" + o.gatewayId() + "-" + o.iscsiPort());
+        // Its own thread: a pass waits on ZooKeeper writes, and must never hold up the failover
+        // retries of commands, which run on the timer.
+        ScheduledExecutorService planning = Executors.newSingleThreadScheduledExecutor(Appliance.daemonThreads("cairn-control-"));
+        started.push(planning::shutdownNow);
         ControlPlane control = new ControlPlane(catalog, nodes, placements, leadership, new PlacementPolicy(),
-                siteOf(nodes), o.nodeGoneTimeout(), Duration.ofSeconds(1), timer, System::nanoTime);
+                siteOf(nodes), o.nodeGoneTimeout(), Duration.ofSeconds(1), planning, System::nanoTime);
         started.push(control);
         control.start();
 

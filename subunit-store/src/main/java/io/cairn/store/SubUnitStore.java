@@ -24,7 +24,8 @@ public final class SubUnitStore implements Closeable {
     private final int replicationBlockBytes;
     /** Read without the lock on every request; written under it. */
     private final Map<String, FileSubUnit> open = new java.util.concurrent.ConcurrentHashMap<>();
-    private boolean closed;
+    /** Written under the lock, read without it on the fast path of {@link #open}. */
+    private volatile boolean closed;
 
     private SubUnitStore(Path dataDir, VersionClock clock, Executor executor, Executor syncExecutor,
                          int replicationBlockBytes) {
