@@ -122,7 +122,7 @@ public final class CoreFixture {
         @Override
         public PrOutcome out(ScsiContext ctx, ItNexus nexus, PrOutRequest request) {
             calls.add("out " + request.serviceAction());
-            return new PrOutcome(null, ScsiResult.GOOD, null, Set.of());
+            return new PrOutcome(null, ScsiResult.GOOD, null);
         }
 
         @Override
@@ -140,15 +140,15 @@ public final class CoreFixture {
         @Override
         public PrOutcome reserve(ScsiContext ctx, ItNexus nexus) {
             if (conflicts(ctx, nexus, ConflictClass.SPC2_RESERVATION)) {
-                return new PrOutcome(null, ScsiResult.RESERVATION_CONFLICT, null, Set.of());
+                return new PrOutcome(null, ScsiResult.RESERVATION_CONFLICT, null);
             }
             return new PrOutcome(ctx.withSpc2Holder(new ScsiContext.Spc2Reservation(nexus.initiatorPort(),
-                    nexus.targetPort())), ScsiResult.GOOD, null, Set.of());
+                    nexus.targetPort())), ScsiResult.GOOD, null);
         }
 
         @Override
         public PrOutcome release(ScsiContext ctx, ItNexus nexus) {
-            return new PrOutcome(ctx.withSpc2Holder(null), ScsiResult.GOOD, null, Set.of());
+            return new PrOutcome(ctx.withSpc2Holder(null), ScsiResult.GOOD, null);
         }
 
         @Override

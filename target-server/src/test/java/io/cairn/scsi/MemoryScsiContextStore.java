@@ -16,7 +16,7 @@ public final class MemoryScsiContextStore implements ScsiContextStore {
     private final Map<String, ScsiContext> contexts = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     public int writes;
-    /** What the core registered with {@link #addApplyStep}; tests call them as a cluster store would. */
+    /** What the core registered with {@link #addApplyStep}; run on every write before it completes, as ZkScsiContextStore's updateEverywhere waits for them. */
     public final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
 
     @Override
@@ -40,13 +40,17 @@ public final class MemoryScsiContextStore implements ScsiContextStore {
     @Override
     public synchronized <R> CompletableFuture<R> update(String lunId, Function<ScsiContext, Update<R>> change) {
         try {
-            Update<R> u = change.apply(current(lunId));
-            if (u.next() != null) {
-                contexts.put(lunId, u.next());
-                writes++;
-                listeners.getOrDefault(lunId, List.of()).forEach(l -> l.accept(u.next()));
+            ScsiContext before = current(lunId);
+            Update<R> u = change.apply(before);
+            if (u.next() == null) {
+                return CompletableFuture.completedFuture(u.result());
             }
-            return CompletableFuture.completedFuture(u.result());
+            contexts.put(lunId, u.next());
+            writes++;
+            listeners.getOrDefault(lunId, List.of()).forEach(l -> l.accept(u.next()));
+            CompletableFuture<?>[] steps = applySteps.stream().map(st -> st.apply(lunId, before, u.next()))
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(steps).thenApply(v -> u.result());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -59,9 +59,10 @@ public interface ScsiContextStore extends AutoCloseable {
      * Registers work this process must finish on each new context version, of every LUN, before
      * that version counts as applied here; a gateway acknowledges a version ({@link GatewayAcks})
      * only then, so a PERSISTENT RESERVE OUT waiting for every gateway also waits for this work
-     * everywhere (PREEMPT AND ABORT: the preempted tasks are aborted on every gateway). The
-     * default does nothing: a store without acknowledgements serves one gateway, which does such
-     * work itself before it completes the command.
+     * everywhere (PREEMPT AND ABORT: the preempted tasks are aborted on every gateway), and
+     * {@link #updateEverywhere} completes only once every process, this one included, has run them.
+     * This is the only place such work happens: a store serving a SCSI core must run its steps.
+     * The default ignores them, for stores that serve none.
      */
     default void addApplyStep(ApplyStep step) {
     }

@@ -135,6 +135,31 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     }
 
     /**
+     * This process alone (the single-node appliance; a cluster gateway waits for every gateway's
+     * acknowledgement instead, packaging ClusterScsiContexts): completes once this process has
+     * applied the version written or decided on, apply steps included, so a PREEMPT AND ABORT
+     * completes after its aborts. Fails after {@link #APPLY_TIMEOUT} (the watch did not deliver).
+     */
+    @Override
+    public <R> CompletableFuture<R> updateEverywhere(String lunId, Function<ScsiContext, Update<R>> change) {
+        return updateVersioned(lunId, change).thenCompose(w -> awaitApplied(lunId, w.version()).thenApply(v -> w.result()));
+    }
+
+    /** How long {@link #updateEverywhere} waits for this process to apply its own write. */
+    static final java.time.Duration APPLY_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    private CompletableFuture<Void> awaitApplied(String lunId, long version) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        BiConsumer<String, Long> listener = (lun, applied) -> {
+            if (lun.equals(lunId) && applied >= version) done.complete(null);
+        };
+        appliedListeners.add(listener);
+        if (appliedVersion(lunId) >= version) done.complete(null);
+        return done.orTimeout(APPLY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> appliedListeners.remove(listener));
+    }
+
+    /**
      * {@inheritDoc} Here: the version last handed to the LUN's listeners and applied listeners
      * (so it may trail, briefly, what {@link #current} already answers); 0 before any or after a delete.
      */

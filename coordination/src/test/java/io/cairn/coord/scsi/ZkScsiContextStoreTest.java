@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,26 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
         assertEquals(1, json.get("format").asInt());
         assertEquals(1, json.get("prGeneration").asLong());
         assertEquals(16, json.get("registrations").get(0).get("key").asLong());
+    }
+
+    @Test
+    void updateEverywhereCompletesOnlyAfterThisProcessRanItsApplySteps() throws Exception {
+        ScsiContextStore store = zk.newCoordination().openScsiContextStore();
+        java.util.concurrent.CompletableFuture<Void> step = new java.util.concurrent.CompletableFuture<>();
+        java.util.List<ScsiContext> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.addApplyStep((lun, before, after) -> {
+            seen.add(after);
+            return step;
+        });
+        java.util.concurrent.CompletableFuture<Long> written = store.updateEverywhere("lun-s", register(0x20));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, seen.size(), "the step ran on the version written");
+        assertFalse(written.isDone(), "PREEMPT AND ABORT must not complete before its aborts");
+        step.complete(null);
+        await(written);
     }
 
     @Test

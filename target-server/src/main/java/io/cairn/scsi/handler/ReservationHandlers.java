@@ -51,14 +51,9 @@ public final class ReservationHandlers {
                     PrOutcome o = rule.apply(rules, ctx);
                     return new Update<>(o.next(), o);
                 })
-                .thenCompose(o -> {
-                    Outcome result = o.status() == ScsiResult.CHECK_CONDITION ? Outcome.check(Sense.of(o.sense()))
-                            : Outcome.status(o.status());
-                    if (o.abortNexuses() == null || o.abortNexuses().isEmpty()) {
-                        return CompletableFuture.completedFuture(result);
-                    }
-                    // SPC-4 5.14.11.2.3: PREEMPT AND ABORT completes after the preempted tasks are aborted
-                    return r.core().aborter().abortTasks(lunId, o.abortNexuses()).thenApply(v -> result);
-                });
+                // PREEMPT AND ABORT: updateEverywhere completes once every gateway, this one included,
+                // has applied the version, and applying it aborts the preempted tasks (apply step).
+                .thenApply(o -> o.status() == ScsiResult.CHECK_CONDITION ? Outcome.check(Sense.of(o.sense()))
+                        : Outcome.status(o.status()));
     }
 }

@@ -249,7 +249,7 @@ final class PersistentReserveOut {
         // Recorded in the context so every gateway aborts the preempted nexuses' tasks before it
         // acknowledges this version, and the command completes after (PreemptedTasks).
         ScsiContext next = aborts.isEmpty() ? c.build() : c.build().withTaskAbort(aborts);
-        return new PrOutcome(next, ScsiResult.GOOD, null, Set.copyOf(aborts));
+        return new PrOutcome(next, ScsiResult.GOOD, null);
     }
 
     /** The reservation {@code nexus} holds as {@code type}; all registrants reservations carry key zero (SPC-4 6.15.3.2). */
@@ -259,15 +259,15 @@ final class PersistentReserveOut {
     }
 
     static PrOutcome good(ScsiContext next) {
-        return new PrOutcome(next, ScsiResult.GOOD, null, Set.of());
+        return new PrOutcome(next, ScsiResult.GOOD, null);
     }
 
     static PrOutcome conflict() {
-        return new PrOutcome(null, ScsiResult.RESERVATION_CONFLICT, null, Set.of());
+        return new PrOutcome(null, ScsiResult.RESERVATION_CONFLICT, null);
     }
 
     static PrOutcome check(SenseReason reason) {
-        return new PrOutcome(null, ScsiResult.CHECK_CONDITION, reason, Set.of());
+        return new PrOutcome(null, ScsiResult.CHECK_CONDITION, reason);
     }
 
     static long longAt(byte[] b, int offset) {

@@ -165,7 +165,6 @@ class PreemptClearMoveTest {
         ScsiContext ctx = ok(registered(A, 0x11L, A2, 0x11L, B, 0x22L, C, 0x33L), A, reserve(0x11, EA));
         PrOutcome o = PersistentReservations.out(ctx, B, preemptAndAbort(0x22, 0x11, EA));
         assertEquals(ScsiResult.GOOD, o.status());
-        assertEquals(Set.of(A.key(), A2.key()), o.abortNexuses());
         assertEquals(List.of(0x22L, 0x33L), keys(o.next()));
         assertEquals(B.initiatorPort(), o.next().reservation().initiatorPort());
         assertEquals(List.of(REG_PREEMPTED), uas(o.next(), A));
@@ -178,7 +177,6 @@ class PreemptClearMoveTest {
     void plainPreemptAbortsNothing() {
         ScsiContext ctx = ok(registered(A, 0x11L, B, 0x22L), A, reserve(0x11, EA));
         PrOutcome o = PersistentReservations.out(ctx, B, preempt(0x22, 0x11, EA));
-        assertTrue(o.abortNexuses().isEmpty());
         assertEquals(List.of(), o.next().taskAborts());
     }
 
@@ -186,7 +184,7 @@ class PreemptClearMoveTest {
     void preemptAndAbortNeverAbortsTheSendingNexus() {
         ScsiContext ctx = ok(registered(A, 0x11L, B, 0x11L), A, reserve(0x11, EA));
         PrOutcome o = PersistentReservations.out(ctx, A, preemptAndAbort(0x11, 0x11, WE));
-        assertEquals(Set.of(B.key()), o.abortNexuses());
+        assertEquals(List.of(new ScsiContext.TaskAbort(1, List.of(B.key()))), o.next().taskAborts());
         assertEquals(List.of(0x11L), keys(o.next()));
     }
 
