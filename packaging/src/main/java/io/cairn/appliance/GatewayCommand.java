@@ -54,10 +54,8 @@ final class GatewayCommand implements Callable<Integer> {
             Duration session = Durations.parse(zkSessionTimeout, "--zk-session-timeout");
             Duration gone = Durations.parse(nodeGoneTimeout, "--node-gone-timeout");
             Duration wait = Durations.parse(failoverWait, "--failover-wait");
-            if ((chap.chapUser == null) != (chapSecret == null)
-                    || (chap.mutualUser == null) != (chap.mutualSecret == null)) {
-                throw new IllegalArgumentException("CHAP user and secret go together");
-            }
+            chap.validate(chapSecret);
+            iscsi.validate();
             Coordination coordination = new Coordination(Coordination.Settings.of(zk.zkConnect).withSessionTimeout(session)).start();
             started.push(coordination);
             IscsiGateway gateway = new GatewayRole(options(gone, wait), coordination, -1, null, null).start(started);

@@ -14,4 +14,10 @@ final class IscsiOptions {
     int iscsiPort;
     @Option(names = "--queue-depth", defaultValue = "128", description = "Commands outstanding per session (default: ${DEFAULT-VALUE}).")
     int queueDepth;
+
+    void validate() {
+        if (queueDepth < 1 || queueDepth > 4096) {
+            throw new IllegalArgumentException("--queue-depth must be 1..4096");
+        }
+    }
 }

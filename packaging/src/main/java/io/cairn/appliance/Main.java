@@ -111,18 +111,8 @@ public final class Main implements Runnable {
             if (nodeId < 1 || nodeId > 65535) {
                 throw new IllegalArgumentException("--node-id must be 1..65535");
             }
-            if ((chap.chapUser == null) != (chapSecret == null)) {
-                throw new IllegalArgumentException("--chap-user and --chap-secret go together");
-            }
-            if ((chap.mutualUser == null) != (chap.mutualSecret == null)) {
-                throw new IllegalArgumentException("--mutual-chap-user and --mutual-chap-secret go together");
-            }
-            if (chap.mutualUser != null && chap.chapUser == null) {
-                throw new IllegalArgumentException("mutual CHAP needs --chap-user and --chap-secret too");
-            }
-            if (iscsi.queueDepth < 1 || iscsi.queueDepth > 4096) {
-                throw new IllegalArgumentException("--queue-depth must be 1..4096");
-            }
+            chap.validate(chapSecret);
+            iscsi.validate();
             long lunBytes = Sizes.parse(lunSize);
             long subUnitBytes = Sizes.parse(subUnitSize);
             if (lunBytes % blockSize != 0 || subUnitBytes % blockSize != 0) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import picocli.CommandLine;
 
 /** The options shared through mixins reach each command's configuration under their old names. */
@@ -42,6 +44,15 @@ class CommandOptionsTest {
         assertNull(o.mutualUser());
         assertNull(o.mutualSecret());
         assertEquals("off", o.metrics());
+    }
+
+    @Test
+    void gatewayRefusesTheOptionsRunRefuses() {
+        // checked before anything connects: exit 2, nothing started
+        assertEquals(2, new CommandLine(new GatewayCommand()).execute("--zk-connect", "127.0.0.1:1", "--queue-depth", "0"));
+        assertEquals(2, new CommandLine(new GatewayCommand()).execute("--zk-connect", "127.0.0.1:1",
+                "--mutual-chap-user", "t", "--mutual-chap-secret", "target-secret-1"));
+        assertEquals(2, new CommandLine(new GatewayCommand()).execute("--zk-connect", "127.0.0.1:1", "--chap-user", "u"));
     }
 
     @Test
