@@ -42,6 +42,7 @@ public final class IscsiServer implements AutoCloseable {
     private final EventLoopGroup workers;
     /** False when the workers are shared with other protocols of the process, whose owner stops them. */
     private final boolean ownsWorkers;
+    private final boolean epoll;
     private final AtomicInteger connections = new AtomicInteger();
     private Channel serverChannel;
 
@@ -54,8 +55,8 @@ public final class IscsiServer implements AutoCloseable {
      * Serves connections on {@code sharedWorkers}, which the caller owns and stops after this server
      * closed. A gateway shares its event loops with its block-protocol clients so that a command
      * and the store requests it causes run on one thread, with no hand-off between threads on the
-     * way (a wake-up costs more CPU than the work of a 4 KiB command). The group must be of the
-     * native epoll kind exactly when {@link Epoll#isAvailable()}.
+     * way (a wake-up costs more CPU than the work of a 4 KiB command). The acceptor and the
+     * socket type follow the group's kind (native epoll or NIO).
      */
     public IscsiServer(ScsiCore core, IscsiTargets targets, IscsiConfig config, EventLoopGroup sharedWorkers) {
         this(core, targets, config, sharedWorkers, false);
@@ -64,7 +65,7 @@ public final class IscsiServer implements AutoCloseable {
     private IscsiServer(ScsiCore core, IscsiTargets targets, IscsiConfig config, EventLoopGroup workers,
                         boolean ownsWorkers) {
         this.gateway = new GatewayContext(core, new SessionRegistry(config.maxSessions()), targets, config);
-        boolean epoll = Epoll.isAvailable();
+        this.epoll = workers instanceof EpollEventLoopGroup;
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = workers;
         this.ownsWorkers = ownsWorkers;
@@ -74,7 +75,7 @@ public final class IscsiServer implements AutoCloseable {
     public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
