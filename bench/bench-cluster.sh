@@ -3,26 +3,27 @@
 # initiator (qemu-img bench): the same rows, preconditioning and table as bench.sh, one column more.
 #
 # Usage: bench/bench-cluster.sh [--single-url URL] [--cluster-url URL] [--tgt-url URL] [--tgt-port N]
-#                               [--seconds S] [--no-build]
+#                               [--seconds S] [--rounds N] [--ramp S] [--no-build]
 #   --single-url URL   bench an already running single-node target (nothing started for it)
 #   --cluster-url URL  bench an already running cluster gateway (nothing started for it)
 #   --tgt-url URL      bench an already running tgt
 #   --tgt-port N       port of the tgt this script starts (default 3270)
-#   --seconds S        aim for about S seconds per row and target (default 15; counts are calibrated)
+#   --seconds S        measured seconds per row and target (default 15; counts are calibrated)
+#   --rounds N         split them into N rounds, targets taking turns; median reported (default 3)
+#   --ramp S           unmeasured warm-up per row and target before the rounds (default 3)
 #   --no-build         never run maven (fail if the distribution is missing)
 # What it starts, all on 127.0.0.1, each on a temp dir: `cairn run` (1 GiB LUN, iSCSI 3261, ZooKeeper 2190);
 # the cluster: `cairn zookeeper` (2191), three `cairn store` (node ids 1-3, site tokyo, block ports 7101-7103),
 # one `cairn gateway` (iSCSI 3262) and `cairn lun create` (1 GiB, 64M sub-units, 2 copies); tgt
 # (tgt-peer.sh start 3270 1024 DIR). Prints a markdown table; stops everything it started on exit.
 #
-# qemu-img bench has no random mode: "random" rows use a stride of 104729 blocks (a prime) that wraps
-# around the LUN, so consecutive requests land far apart and every 4 KiB block is visited before any repeats.
-# Every LUN is filled once before the rows with sequential 4 KiB writes (preconditioning; see below why 4 KiB).
+# How it measures (calibration, ramp, rounds, median; the random stride): see bench/lib.sh.
+# Every LUN is filled once before the rows with sequential 4 KiB writes (preconditioning; bench/lib.sh says why 4 KiB).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-single_url=""; cluster_url=""; tgt_url=""; tgt_port=3270; seconds=15; build=1
+single_url=""; cluster_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1
 single_port=3261; single_zk_port=2190
 zk_port=2191; gateway_port=3262; store_ports=(7101 7102 7103)
 lun_id=bench
@@ -33,11 +34,16 @@ while [ $# -gt 0 ]; do
     --tgt-url) tgt_url=$2; shift 2 ;;
     --tgt-port) tgt_port=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --ramp) ramp=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer: $rounds" >&2; exit 2; }
+[[ $seconds =~ ^[0-9]+([.][0-9]+)?$ && $ramp =~ ^[0-9]+([.][0-9]+)?$ ]] \
+  || { echo "--seconds and --ramp must be numbers of seconds" >&2; exit 2; }
 
 tgt_peer=""
 for c in /work/shared/tools/tgt-peer.sh "$repo/../shared/tools/tgt-peer.sh"; do
@@ -120,57 +126,11 @@ if [ -z "$tgt_url" ]; then
   tgt_started=1
 fi
 
-# run URL COUNT DEPTH SIZE STEP WRITE -> elapsed seconds
-run() {
-  local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 out
-  local args=(bench -f raw -t none -c "$count" -d "$depth" -s "$size" -S "$step")
-  [ "$write" = 1 ] && args+=(-w)
-  out=$(qemu-img "${args[@]}" "$url" 2>&1) || { echo "qemu-img bench failed on $url: $out" >&2; return 1; }
-  sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p' <<<"$out"
-}
-
-# measure URL DEPTH SIZE STEP WRITE CALIBRATION_COUNT -> "count elapsed"; a short run sizes the real one
-measure() {
-  local url=$1 depth=$2 size=$3 step=$4 write=$5 calib=$6 t count
-  t=$(run "$url" "$calib" "$depth" "$size" "$step" "$write")
-  count=$(awk -v c="$calib" -v t="$t" -v s="$seconds" 'BEGIN { n = (t > 0) ? int(c * s / t) : c * 10;
-            if (n < c) n = c; if (n > 20000000) n = 20000000; print n }')
-  echo "$count $(run "$url" "$count" "$depth" "$size" "$step" "$write")"
-}
-
-stride=$((4096 * 104729))
-# name|depth|size|step|write|calibration count|unit
-rows=(
-  "4 KiB random write QD1|1|4096|$stride|1|2000|IOPS"
-  "4 KiB random write QD32|32|4096|$stride|1|5000|IOPS"
-  "4 KiB random read QD1|1|4096|$stride|0|2000|IOPS"
-  "4 KiB random read QD32|32|4096|$stride|0|5000|IOPS"
-  "1 MiB sequential write QD8|8|1048576|1048576|1|200|MB/s"
-)
+. "$here/lib.sh"
 declare -A urls=([single]=$single_url [cluster]=$cluster_url [tgt]=$tgt_url)
 sides=(single cluster tgt)
-# Precondition: fill every LUN once, so reads read written data (see bench.sh: a never-written region is not
-# a meaningful read benchmark, and QEMU asks a thin-provisioned LUN for GET LBA STATUS first).
-# The fill is in 4 KiB writes, and the 1 MiB row runs last, because the page cache remembers how a
-# file was written: on this machine (Linux 6.18, ext4), after a fill in 1 MiB writes tgt took random
-# 4 KiB writes at QD32 at 22k IOPS, after a fill in 4 KiB writes at 35-43k, after dropping the page
-# cache at 45-52k; Cairn, which hands its block files at most 64 KiB per write call, showed no such
-# drop. Filling in 4 KiB writes gives every target the same start.
-for side in "${sides[@]}"; do
-  run "${urls[$side]}" 262144 32 4096 4096 1 >/dev/null
-done
-declare -A result
-for row in "${rows[@]}"; do
-  IFS='|' read -r name depth size step write calib unit <<<"$row"
-  for side in "${sides[@]}"; do
-    read -r count elapsed < <(measure "${urls[$side]}" "$depth" "$size" "$step" "$write" "$calib")
-    result["$name|$side"]=$(awk -v c="$count" -v t="$elapsed" -v s="$size" -v u="$unit" \
-      'BEGIN { if (u == "MB/s") printf "%.1f", c * s / t / 1e6; else printf "%.0f", c / t }')
-    echo "  $side: $name: $count requests in $elapsed s" >&2
-  done
-done
+bench_all
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "Cairn single node:          $single_url"
 echo "Cairn cluster (3 stores, 2 copies): $cluster_url"
@@ -178,8 +138,7 @@ echo "tgt:                        $tgt_url"
 echo
 echo "| row | Cairn single | Cairn cluster | tgt | cluster/tgt | single/tgt |"
 echo "|---|---:|---:|---:|---:|---:|"
-for name in "4 KiB random read QD1" "4 KiB random read QD32" "4 KiB random write QD1" \
-            "4 KiB random write QD32" "1 MiB sequential write QD8"; do
+for name in "${row_names[@]}"; do
   unit=IOPS; [[ $name == 1\ MiB* ]] && unit=MB/s
   s=${result["$name|single"]}; c=${result["$name|cluster"]}; t=${result["$name|tgt"]}
   echo "| $name ($unit) | $s | $c | $t | $(ratio "$c" "$t") | $(ratio "$s" "$t") |"

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # bench.sh — Cairn (single node) against tgt, side by side, with QEMU's initiator (qemu-img bench).
 #
-# Usage: bench/bench.sh [--cairn-url URL] [--tgt-url URL] [--tgt-port N] [--seconds S] [--no-build]
+# Usage: bench/bench.sh [--cairn-url URL] [--tgt-url URL] [--tgt-port N]
+#                       [--seconds S] [--rounds N] [--ramp S] [--no-build]
 #   --cairn-url URL  bench an already running target in the Cairn column (nothing started for it)
 #   --tgt-url URL    bench an already running tgt in the tgt column
 #   --tgt-port N     port of the tgt this script starts (default 3270)
-#   --seconds S      aim for about S seconds per row and target (default 15; counts are calibrated)
+#   --seconds S      measured seconds per row and target (default 15; counts are calibrated)
+#   --rounds N       split them into N rounds, targets taking turns; median reported (default 3)
+#   --ramp S         unmeasured warm-up per row and target before the rounds (default 3)
 #   --no-build       never run maven (fail if the distribution is missing)
 # Without --cairn-url it builds the distribution when packaging/target/cairn/bin/cairn is missing, starts
 # `cairn run` on a temp dir (1 GiB LUN, port 3261) and tgt (tgt-peer.sh start 3270 1024 DIR), benches both,
 # prints a markdown table and stops everything it started on exit.
 #
-# qemu-img bench has no random mode: "random" rows use a stride of 104729 blocks (a prime) that wraps
-# around the LUN, so consecutive requests land far apart and every 4 KiB block is visited before any repeats.
-# Both LUNs are filled once before the rows with sequential 4 KiB writes (preconditioning; see below why 4 KiB).
+# How it measures (calibration, ramp, rounds, median; the random stride): see bench/lib.sh.
+# Both LUNs are filled once before the rows with sequential 4 KiB writes (preconditioning; bench/lib.sh says why 4 KiB).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-cairn_url=""; tgt_url=""; tgt_port=3270; seconds=15; build=1
+cairn_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1
 cairn_port=3261
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,11 +28,16 @@ while [ $# -gt 0 ]; do
     --tgt-url) tgt_url=$2; shift 2 ;;
     --tgt-port) tgt_port=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --ramp) ramp=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer: $rounds" >&2; exit 2; }
+[[ $seconds =~ ^[0-9]+([.][0-9]+)?$ && $ramp =~ ^[0-9]+([.][0-9]+)?$ ]] \
+  || { echo "--seconds and --ramp must be numbers of seconds" >&2; exit 2; }
 
 tgt_peer=""
 for c in /work/shared/tools/tgt-peer.sh "$repo/../shared/tools/tgt-peer.sh"; do
@@ -76,55 +83,10 @@ if [ -z "$tgt_url" ]; then
   tgt_started=1
 fi
 
-# run URL COUNT DEPTH SIZE STEP WRITE -> elapsed seconds
-run() {
-  local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 out
-  local args=(bench -f raw -t none -c "$count" -d "$depth" -s "$size" -S "$step")
-  [ "$write" = 1 ] && args+=(-w)
-  out=$(qemu-img "${args[@]}" "$url" 2>&1) || { echo "qemu-img bench failed on $url: $out" >&2; return 1; }
-  sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p' <<<"$out"
-}
-
-# measure URL DEPTH SIZE STEP WRITE CALIBRATION_COUNT -> "count elapsed"; a short run sizes the real one
-measure() {
-  local url=$1 depth=$2 size=$3 step=$4 write=$5 calib=$6 t count
-  t=$(run "$url" "$calib" "$depth" "$size" "$step" "$write")
-  count=$(awk -v c="$calib" -v t="$t" -v s="$seconds" 'BEGIN { n = (t > 0) ? int(c * s / t) : c * 10;
-            if (n < c) n = c; if (n > 20000000) n = 20000000; print n }')
-  echo "$count $(run "$url" "$count" "$depth" "$size" "$step" "$write")"
-}
-
-stride=$((4096 * 104729))
-# name|depth|size|step|write|calibration count|unit
-rows=(
-  "4 KiB random write QD1|1|4096|$stride|1|2000|IOPS"
-  "4 KiB random write QD32|32|4096|$stride|1|5000|IOPS"
-  "4 KiB random read QD1|1|4096|$stride|0|2000|IOPS"
-  "4 KiB random read QD32|32|4096|$stride|0|5000|IOPS"
-  "1 MiB sequential write QD8|8|1048576|1048576|1|200|MB/s"
-)
-# Precondition: fill both LUNs once, so reads read written data. A never-written region is not a
-# meaningful read benchmark, and QEMU's initiator asks a thin-provisioned LUN (LBPME=1, Cairn) for
-# GET LBA STATUS before reading a region it has not seen, which tgt (no LBPME) is not asked.
-# The fill is in 4 KiB writes, and the 1 MiB row runs last, because the page cache remembers how a
-# file was written: on this machine (Linux 6.18, ext4), after a fill in 1 MiB writes tgt took random
-# 4 KiB writes at QD32 at 22k IOPS, after a fill in 4 KiB writes at 35-43k, after dropping the page
-# cache at 45-52k; Cairn, which hands its block files at most 64 KiB per write call, showed no such
-# drop. Filling in 4 KiB writes gives every target the same start.
-for url in "$cairn_url" "$tgt_url"; do
-  run "$url" 262144 32 4096 4096 1 >/dev/null
-done
-declare -A result
-for row in "${rows[@]}"; do
-  IFS='|' read -r name depth size step write calib unit <<<"$row"
-  for side in cairn tgt; do
-    url=$cairn_url; [ "$side" = tgt ] && url=$tgt_url
-    read -r count elapsed < <(measure "$url" "$depth" "$size" "$step" "$write" "$calib")
-    result["$name|$side"]=$(awk -v c="$count" -v t="$elapsed" -v s="$size" -v u="$unit" \
-      'BEGIN { if (u == "MB/s") printf "%.1f", c * s / t / 1e6; else printf "%.0f", c / t }')
-    echo "  $side: $name: $count requests in $elapsed s" >&2
-  done
-done
+. "$here/lib.sh"
+declare -A urls=([cairn]=$cairn_url [tgt]=$tgt_url)
+sides=(cairn tgt)
+bench_all
 
 echo
 echo "Cairn: $cairn_url"
@@ -132,10 +94,8 @@ echo "tgt:   $tgt_url"
 echo
 echo "| row | Cairn | tgt | Cairn/tgt |"
 echo "|---|---:|---:|---:|"
-for name in "4 KiB random read QD1" "4 KiB random read QD32" "4 KiB random write QD1" \
-            "4 KiB random write QD32" "1 MiB sequential write QD8"; do
+for name in "${row_names[@]}"; do
   unit=IOPS; [[ $name == 1\ MiB* ]] && unit=MB/s
   c=${result["$name|cairn"]}; t=${result["$name|tgt"]}
-  ratio=$(awk -v c="$c" -v t="$t" 'BEGIN { if (t > 0) printf "%.2f", c / t; else print "n/a" }')
-  echo "| $name ($unit) | $c | $t | $ratio |"
+  echo "| $name ($unit) | $c | $t | $(ratio "$c" "$t") |"
 done
