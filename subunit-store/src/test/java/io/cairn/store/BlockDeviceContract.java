@@ -9,6 +9,7 @@ import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -62,6 +63,22 @@ abstract class BlockDeviceContract {
         return b;
     }
 
+    /**
+     * As {@link #in}, but in pieces cut at the given offsets, as a decoder cumulating socket reads
+     * hands data over (a composite of direct buffers).
+     */
+    protected ByteBuf inPieces(byte[] bytes, int... cuts) {
+        CompositeByteBuf c = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(cuts.length + 1);
+        int from = 0;
+        for (int i = 0; i <= cuts.length; i++) {
+            int to = i < cuts.length ? cuts[i] : bytes.length;
+            c.addComponent(true, PooledByteBufAllocator.DEFAULT.directBuffer(to - from).writeBytes(bytes, from, to - from));
+            from = to;
+        }
+        handedOver.add(c);
+        return c;
+    }
+
     protected byte[] randomBlocks(int blocks) {
         byte[] b = new byte[blocks * BS];
         random.nextBytes(b);
@@ -95,6 +112,18 @@ abstract class BlockDeviceContract {
         assertArrayEquals(data, read(d, 5, 3));
         assertArrayEquals(filled(1, 0), read(d, 4, 1));
         assertArrayEquals(filled(1, 0), read(d, 8, 1));
+    }
+
+    @Test
+    void dataReceivedInPiecesIsWrittenWhole() throws Exception {
+        BlockDevice d = newDevice(64);
+        byte[] ragged = randomBlocks(20);
+        get(d.write(3, inPieces(ragged, 700, 4096, 4100), false)); // pieces end inside blocks and pages
+        assertArrayEquals(ragged, read(d, 3, 20));
+        byte[] paged = randomBlocks(24);
+        get(d.write(40, inPieces(paged, 4096, 8192), false)); // pieces end on the file's page boundaries
+        assertArrayEquals(paged, read(d, 40, 24));
+        assertArrayEquals(ragged, read(d, 3, 20));
     }
 
     @Test

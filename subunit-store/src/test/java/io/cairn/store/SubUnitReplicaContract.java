@@ -83,6 +83,14 @@ abstract class SubUnitReplicaContract extends BlockDeviceContract {
     }
 
     @Test
+    void applyOfDataInPiecesWritesItWhole() throws Exception {
+        SubUnitReplica d = replica(64);
+        byte[] a = randomBlocks(12);
+        assertEquals(3, get(d.apply(1, 3, inPieces(a, 1000, 2048, 5000), new BlockVersion(1, 10), false)));
+        assertArrayEquals(a, read(d, 4, 12));
+    }
+
+    @Test
     void readBlocksReturnsRunsWithTheirVersions() throws Exception {
         SubUnitReplica d = replica(64);
         byte[] a = randomBlocks(8);

@@ -124,18 +124,24 @@ final class ReplicatedWrite {
             if (r == self) {
                 continue;
             }
-            List<CompletableFuture<Void>> sent = new ArrayList<>();
-            for (BlockRun run : runs) {
-                sent.add(replicate(r, run, fua));
+            CompletableFuture<Void> sent;
+            if (runs.size() == 1) {
+                sent = replicate(r, runs.get(0), fua); // the common case: one write, one message per replica
+            } else {
+                List<CompletableFuture<Void>> each = new ArrayList<>(runs.size());
+                for (BlockRun run : runs) {
+                    each.add(replicate(r, run, fua));
+                }
+                sent = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
             }
-            CompletableFuture<Void> outcome = Deadline.within(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), timeout)
+            CompletableFuture<Void> outcome = Deadline.within(sent, timeout)
                     .handle((v, err) -> err == null ? CompletableFuture.<Void>completedFuture(null) : failed(r, err))
                     .thenCompose(f -> f);
             if (placement.inSync(r)) {
                 waited.add(outcome);
             }
         }
-        return CompletableFuture.allOf(waited.toArray(CompletableFuture[]::new));
+        return waited.size() == 1 ? waited.get(0) : CompletableFuture.allOf(waited.toArray(CompletableFuture[]::new));
     }
 
     /** Does not take ownership of {@code run}'s buffer: the peer gets a retained duplicate. */
