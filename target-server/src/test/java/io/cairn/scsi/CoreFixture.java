@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A {@link DefaultScsiCore} over one 512-byte-block {@link MemoryBlockDevice} (LUN 0 of target T) and a

@@ -177,7 +177,7 @@ public final class ZkPlacementStore implements PlacementStore {
 
     /**
      * Reads the node straight from ZooKeeper into the local copy, which the watch may not have
-     * brought up to date yet, and returns the local copy's entry.
+     * brought up to date yet, and returns what was read (null or a tombstone when absent).
      */
     private ZNodeMirror.Entry<SubUnitPlacement> readFresh(String lunId, int index) {
         String key = key(lunId, index);
@@ -186,13 +186,13 @@ public final class ZkPlacementStore implements PlacementStore {
         try {
             byte[] data = curator.getData().storingStatIn(stat).forPath(placementPath(lunId, index));
             indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
-            mirror.read(key, data, stat);
+            return mirror.read(key, data, stat);
         } catch (KeeperException.NoNodeException e) {
             if (seen != null && seen.present()) mirror.deleted(key, seen.czxid());
+            return mirror.get(key);
         } catch (Exception e) {
             throw writer.unavailable("read", "placement of " + key, e);
         }
-        return mirror.get(key);
     }
 
     /** Runs on the writer thread. */

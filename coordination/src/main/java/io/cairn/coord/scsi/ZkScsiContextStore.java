@@ -146,7 +146,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     }
 
     /** How long {@link #updateEverywhere} waits for this process to apply its own write. */
-    static final java.time.Duration APPLY_TIMEOUT = java.time.Duration.ofSeconds(10);
+    static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private CompletableFuture<Void> awaitApplied(String lunId, long version) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -155,7 +155,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         };
         appliedListeners.add(listener);
         if (appliedVersion(lunId) >= version) done.complete(null);
-        return done.orTimeout(APPLY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return done.orTimeout(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> appliedListeners.remove(listener));
     }
 

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class BlockClient implements ReplicaService, AutoCloseable {
                     protected void initChannel(Channel ch) {
                         // Requests sent while the loop handles other channels go out together (one writev
                         // per loop turn, not one per request).
-                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true),
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true),
                                 new FrameDecoder(settings.maxDataBytes()), encoder, new ResponseHandler());
                     }
                 });

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,7 @@ public final class BlockServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
                         // Answers written while reading a batch of requests leave in one writev.
-                        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true),
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true),
                                 new FrameDecoder(maxDataBytes), encoder,
                                 new RequestHandler(service, maxInFlightPerConnection));
                     }

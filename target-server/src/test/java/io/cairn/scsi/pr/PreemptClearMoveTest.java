@@ -4,7 +4,6 @@ import static io.cairn.scsi.pr.PrFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.scsi.ScsiResult;
@@ -12,7 +11,6 @@ import io.cairn.scsi.SenseReason;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** CLEAR, PREEMPT, PREEMPT AND ABORT and REGISTER AND MOVE. */
