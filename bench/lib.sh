@@ -8,7 +8,8 @@
 # discarded (warm JIT, caches and connections for this row's pattern, like fio's ramp_time); then
 # $rounds rounds of about $seconds/$rounds seconds each, the sides taking turns inside every round, so
 # a slow drift of the machine (background writeback, page reclaim, another tenant) lands on every side
-# alike; the row's figure is the median of a side's rounds.
+# alike; the row's figure is the median of a side's rounds. Every run starts with a `sync`, untimed, so
+# the page cache one run dirtied is written back before the next run, not during it (on another side).
 #
 # qemu-img bench has no random mode: "random" rows use a stride of 104729 blocks (a prime) that wraps
 # around the LUN, so consecutive requests land far apart and every 4 KiB block is visited before any repeats.
@@ -18,6 +19,7 @@ run() {
   local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 out
   local args=(bench -f raw -t none -c "$count" -d "$depth" -s "$size" -S "$step")
   [ "$write" = 1 ] && args+=(-w)
+  sync # untimed: the page cache the previous run dirtied is written back now, not during this run
   out=$(qemu-img "${args[@]}" "$url" 2>&1) || { echo "qemu-img bench failed on $url: $out" >&2; return 1; }
   sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p' <<<"$out"
 }
