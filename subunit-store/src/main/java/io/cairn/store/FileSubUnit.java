@@ -592,33 +592,52 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     /**
      * Writes {@code length} bytes of {@code buf} from {@code index} at {@code lba}. Data received from
-     * the network arrives in pieces that end wherever a socket read ended; each piece written by a
-     * call of its own would cover part of a page, and a page not in the page cache must then be read
-     * from disk before the call can return (on this event loop), besides costing a call per piece.
-     * So pieces that do not all end on page boundaries of the file are first gathered into one buffer: a 4 KiB
-     * copy is much cheaper than either.
+     * the network arrives in pieces that end wherever a socket read ended; a piece written by a call of
+     * its own that ends inside a page covers part of that page, and a page not in the page cache must
+     * then be read from disk before the call can return (on this event loop). So each page a piece
+     * ends inside is written from a copy of its bytes (at most one page per piece); everything else
+     * is written from the pieces as they are.
      */
     private void writeData(long lba, ByteBuf buf, int index, int length) throws IOException {
-        long pos = lba * blockSize;
+        long start = lba * blockSize;
         ByteBuffer[] pieces = buf.nioBuffers(index, length);
-        boolean aligned = true;
-        long end = pos;
-        for (int i = 0; i < pieces.length - 1 && aligned; i++) {
-            end += pieces[i].remaining();
-            aligned = end % PAGE_BYTES == 0;
-        }
-        if (aligned) {
-            for (ByteBuffer b : pieces) {
-                pos = writeFully(b, pos);
+        int written = 0;
+        int cut = 0;
+        ByteBuf page = null;
+        try {
+            for (int i = 0; i < pieces.length - 1; i++) {
+                cut += pieces[i].remaining();
+                long inPage = (start + cut) % PAGE_BYTES;
+                // The page around the cut, clipped to this write; skipped if an earlier cut's copy covered it.
+                int from = (int) Math.max(written, cut - inPage);
+                int to = (int) Math.min(length, cut - inPage + PAGE_BYTES);
+                if (inPage == 0 || to <= written) {
+                    continue;
+                }
+                writePieces(start, buf, index, written, from); // no cut inside a page in between
+                if (page == null) {
+                    page = PooledByteBufAllocator.DEFAULT.directBuffer(PAGE_BYTES, PAGE_BYTES);
+                }
+                page.clear().writeBytes(buf, index + from, to - from);
+                writeFully(page.nioBuffer(), start + from);
+                written = to;
             }
+            writePieces(start, buf, index, written, length);
+        } finally {
+            if (page != null) {
+                page.release();
+            }
+        }
+    }
+
+    /** Writes bytes {@code from..to-1} of the data at {@code index} in {@code buf}, piece by piece. */
+    private void writePieces(long start, ByteBuf buf, int index, int from, int to) throws IOException {
+        if (from == to) {
             return;
         }
-        ByteBuf gathered = PooledByteBufAllocator.DEFAULT.directBuffer(length);
-        try {
-            gathered.writeBytes(buf, index, length);
-            writeFully(gathered.nioBuffer(), pos);
-        } finally {
-            gathered.release();
+        long pos = start + from;
+        for (ByteBuffer b : buf.nioBuffers(index + from, to - from)) {
+            pos = writeFully(b, pos);
         }
     }
 

@@ -14,6 +14,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +37,7 @@ abstract class BlockDeviceContract {
     static final int GRANULE = 4;
 
     protected ExecutorService executor;
-    private final List<ByteBuf> handedOver = new ArrayList<>();
+    private final List<ByteBuf> handedOver = Collections.synchronizedList(new ArrayList<>()); // writers on several threads add
     private final Random random = new Random(42);
 
     /** A fresh, empty device of {@code blockCount} blocks of {@link #BS} with {@link #GRANULE}-block granules. */
@@ -123,6 +124,14 @@ abstract class BlockDeviceContract {
         byte[] paged = randomBlocks(24);
         get(d.write(40, inPieces(paged, 4096, 8192), false)); // pieces end on the file's page boundaries
         assertArrayEquals(paged, read(d, 40, 24));
+        assertArrayEquals(ragged, read(d, 3, 20));
+        byte[] many = randomBlocks(30);
+        int[] cuts = new int[14];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = 1000 * (i + 1); // cuts inside nearly every page, two in some
+        }
+        get(d.write(33, inPieces(many, cuts), false));
+        assertArrayEquals(many, read(d, 33, 30));
         assertArrayEquals(ragged, read(d, 3, 20));
     }
 
