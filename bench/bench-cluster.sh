@@ -41,9 +41,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer: $rounds" >&2; exit 2; }
-[[ $seconds =~ ^[0-9]+([.][0-9]+)?$ && $ramp =~ ^[0-9]+([.][0-9]+)?$ ]] \
-  || { echo "--seconds and --ramp must be numbers of seconds" >&2; exit 2; }
+. "$here/lib.sh"
+check_options
 
 tgt_peer=""
 for c in /work/shared/tools/tgt-peer.sh "$repo/../shared/tools/tgt-peer.sh"; do
@@ -126,7 +125,6 @@ if [ -z "$tgt_url" ]; then
   tgt_started=1
 fi
 
-. "$here/lib.sh"
 declare -A urls=([single]=$single_url [cluster]=$cluster_url [tgt]=$tgt_url)
 sides=(single cluster tgt)
 bench_all

@@ -14,6 +14,13 @@
 # qemu-img bench has no random mode: "random" rows use a stride of 104729 blocks (a prime) that wraps
 # around the LUN, so consecutive requests land far apart and every 4 KiB block is visited before any repeats.
 
+# check_options: exits 2 with a message unless rounds, seconds and ramp are usable numbers
+check_options() {
+  [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer: $rounds" >&2; exit 2; }
+  [[ $seconds =~ ^[0-9]+([.][0-9]+)?$ && $ramp =~ ^[0-9]+([.][0-9]+)?$ ]] \
+    || { echo "--seconds and --ramp must be numbers of seconds" >&2; exit 2; }
+}
+
 # run URL COUNT DEPTH SIZE STEP WRITE -> elapsed seconds
 run() {
   local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 out
