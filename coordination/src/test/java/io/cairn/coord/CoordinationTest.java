@@ -1,7 +1,7 @@
 package io.cairn.coord;
 
+import io.cairn.testkit.Eventually;
 import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.coord.testing.SharedZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoordinationTest {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Test
     void startedClientIsConnectedInItsNamespace() throws Exception {

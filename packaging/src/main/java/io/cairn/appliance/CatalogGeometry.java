@@ -2,9 +2,9 @@ package io.cairn.appliance;
 
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
-import io.cairn.store.replica.ReplicaException;
-import io.cairn.store.replica.SubUnitGeometry;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.SubUnitGeometry;
+import io.cairn.replica.SubUnitId;
 
 /** Sub-unit geometry from the LUN catalog. */
 final class CatalogGeometry implements SubUnitGeometry {

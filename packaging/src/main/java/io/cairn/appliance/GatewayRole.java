@@ -14,7 +14,7 @@ import io.cairn.lun.control.ControlPlane;
 import io.cairn.lun.device.DistributedLun;
 import io.cairn.lun.placement.PlacementPolicy;
 import io.cairn.store.net.BlockTransport;
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Comparator;

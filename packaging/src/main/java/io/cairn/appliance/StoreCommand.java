@@ -11,7 +11,7 @@ import io.cairn.store.SubUnitStore;
 import io.cairn.store.net.BlockServer;
 import io.cairn.store.net.BlockTransport;
 import io.cairn.store.replica.ReplicaHost;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.SubUnitId;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

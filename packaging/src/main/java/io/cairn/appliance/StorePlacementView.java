@@ -2,9 +2,9 @@ package io.cairn.appliance;
 
 import io.cairn.coord.placement.PlacementStore;
 import io.cairn.coord.placement.SubUnitPlacement;
-import io.cairn.store.replica.PlacementView;
-import io.cairn.store.replica.ReplicaSet;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.PlacementView;
+import io.cairn.replica.ReplicaSet;
+import io.cairn.replica.SubUnitId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

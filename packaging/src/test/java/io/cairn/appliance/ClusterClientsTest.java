@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cairn.coord.cluster.NodeInfo;
-import io.cairn.coord.memory.InMemoryNodeRegistry;
+import io.cairn.testkit.coord.InMemoryNodeRegistry;
 import io.cairn.store.net.BlockClient;
 import io.cairn.store.net.BlockTransport;
-import io.cairn.store.replica.ReplicaException;
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaService;
 import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 

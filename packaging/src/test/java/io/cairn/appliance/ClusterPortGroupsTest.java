@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cairn.coord.cluster.PortGroupRecord;
 import io.cairn.coord.cluster.ZkPortGroupRegistry;
-import io.cairn.coord.testing.ZooKeeperHarness;
+import io.cairn.testkit.zookeeper.ZooKeeperHarness;
 import io.cairn.scsi.AluaState;
 import io.cairn.scsi.ItNexus;
 import io.cairn.scsi.PortGroups.PortGroup;
@@ -34,7 +34,8 @@ class ClusterPortGroupsTest {
     }
 
     private ZkPortGroupRegistry registry() {
-        return ZkPortGroupRegistry.open(zk.newCoordination("alua"));
+        return ZkPortGroupRegistry.open(zk.closeWithHarness(new io.cairn.coord.Coordination(
+                io.cairn.coord.Coordination.Settings.of(zk.connectString()).withNamespace("alua")).start()));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

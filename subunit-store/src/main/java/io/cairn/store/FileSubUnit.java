@@ -1,10 +1,12 @@
 package io.cairn.store;
 
+import io.cairn.block.ThinProvisioning;
+import io.cairn.replica.SubUnitReplica;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.VersionSnapshot;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.VersionSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;

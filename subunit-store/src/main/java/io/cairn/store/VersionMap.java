@@ -1,7 +1,7 @@
 package io.cairn.store;
 
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.VersionSnapshot;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.VersionSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

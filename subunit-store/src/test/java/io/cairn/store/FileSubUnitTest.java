@@ -1,5 +1,6 @@
 package io.cairn.store;
 
+import io.cairn.testkit.replica.SubUnitReplicaContract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.LbaExtent;
-import io.cairn.store.replica.BlockVersion;
+import io.cairn.replica.BlockVersion;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Files;

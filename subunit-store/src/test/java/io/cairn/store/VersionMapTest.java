@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.VersionSnapshot;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.VersionSnapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.cairn.scsi;
 
+import io.cairn.testkit.block.MemoryBlockDevice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cairn.coord.scsi.ScsiContext;

@@ -1,8 +1,8 @@
 package io.cairn.coord.cluster;
 
 import io.cairn.coord.Coordination;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZkLeadershipTest {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     /** One contender: its own client, its own leadership, and everything its listener heard. */
     private record Contender(Coordination coordination, Leadership leadership, List<Boolean> heard) {}

@@ -1,10 +1,11 @@
 package io.cairn.coord.cluster;
 
+import io.cairn.testkit.coord.NodeRegistryContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZkNodeRegistryTest extends NodeRegistryContract {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
     private final Map<NodeRegistry, Coordination> owners = new ConcurrentHashMap<>();
 
     @Override

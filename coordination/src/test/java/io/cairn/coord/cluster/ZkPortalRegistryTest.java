@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.cairn.coord.Coordination;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.zookeeper.data.Stat;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ZkPortalRegistryTest {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Test
     void everyGatewaySeesEveryPortalSorted() throws Exception {

@@ -1,11 +1,12 @@
 package io.cairn.coord.lun;
 
+import io.cairn.testkit.coord.LunCatalogContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ZkLunCatalogTest extends LunCatalogContract {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Override
     protected LunCatalog catalog() {

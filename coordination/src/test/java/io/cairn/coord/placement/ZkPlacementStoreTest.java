@@ -1,11 +1,12 @@
 package io.cairn.coord.placement;
 
+import io.cairn.testkit.coord.PlacementStoreContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ZkPlacementStoreTest extends PlacementStoreContract {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Override
     protected PlacementStore store() {

@@ -1,5 +1,6 @@
 package io.cairn.coord.scsi;
 
+import io.cairn.testkit.coord.ScsiContextStoreContract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 

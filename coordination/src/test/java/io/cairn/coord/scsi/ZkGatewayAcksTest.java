@@ -2,9 +2,9 @@ package io.cairn.coord.scsi;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.Eventually;
+import io.cairn.testkit.Eventually;
 import io.cairn.coord.scsi.VersionedScsiContextStore.Written;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.coord.ZooKeeperFixture;
 import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.cairn.coord.scsi.ScsiContextStoreContract.register;
+import static io.cairn.testkit.coord.ScsiContextStoreContract.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +27,7 @@ class ZkGatewayAcksTest {
 
     private static final Duration LONG = Duration.ofSeconds(20);
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     /** One gateway process: its client, SCSI context store and acknowledgements, joined. */
     private record Gateway(Coordination coordination, ZkScsiContextStore store, ZkGatewayAcks acks) {}

@@ -1,8 +1,8 @@
 package io.cairn.coord.scsi;
 
 import io.cairn.coord.Coordination;
-import io.cairn.coord.Eventually;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.testkit.Eventually;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ZkNexusDirectoryTest {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Test
     void unionOverGatewaysFollowsAddRemoveAndClose() {

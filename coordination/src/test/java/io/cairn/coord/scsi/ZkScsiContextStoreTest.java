@@ -1,12 +1,13 @@
 package io.cairn.coord.scsi;
 
+import io.cairn.testkit.coord.ScsiContextStoreContract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.Eventually;
+import io.cairn.testkit.Eventually;
 import io.cairn.coord.SessionState;
 import io.cairn.coord.scsi.ScsiContextStore.Update;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZkScsiContextStoreTest extends ScsiContextStoreContract {
 
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Override
     protected ScsiContextStore store() {

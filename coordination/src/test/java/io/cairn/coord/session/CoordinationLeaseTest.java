@@ -2,9 +2,9 @@ package io.cairn.coord.session;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.Eventually;
+import io.cairn.testkit.Eventually;
 import io.cairn.coord.SessionState;
-import io.cairn.coord.testing.SharedZooKeeper;
+import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +23,7 @@ class CoordinationLeaseTest {
 
     private static final Duration SESSION = Duration.ofSeconds(6);
     @RegisterExtension
-    static final SharedZooKeeper zk = new SharedZooKeeper();
+    static final ZooKeeperFixture zk = new ZooKeeperFixture();
 
     @Test
     void roundTripNamesTheSessionAndItsNegotiatedTimeout() throws Exception {

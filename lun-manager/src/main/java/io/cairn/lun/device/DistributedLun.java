@@ -5,7 +5,7 @@ import io.cairn.block.LbaExtent;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.placement.PlacementStore;
 import io.cairn.coord.placement.SubUnitPlacement;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.SubUnitId;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;

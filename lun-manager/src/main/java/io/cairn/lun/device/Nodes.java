@@ -1,6 +1,6 @@
 package io.cairn.lun.device;
 
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaService;
 
 /**
  * How a gateway reaches a store node's block service: a block-protocol client for a remote node, or
@@ -12,7 +12,7 @@ public interface Nodes {
     /**
      * The service of node {@code nodeId}.
      *
-     * @throws io.cairn.store.replica.ReplicaException of kind UNAVAILABLE if the node is unknown or
+     * @throws io.cairn.replica.ReplicaException of kind UNAVAILABLE if the node is unknown or
      *         cannot be reached now (the caller retries while the placement settles)
      */
     ReplicaService service(int nodeId);

@@ -3,7 +3,7 @@ package io.cairn.lun.device;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
-import io.cairn.store.ThinProvisioning;
+import io.cairn.block.ThinProvisioning;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;

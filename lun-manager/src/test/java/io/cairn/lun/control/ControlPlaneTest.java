@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.lun.LunDefinition;
-import io.cairn.coord.memory.InMemoryLunCatalog;
+import io.cairn.testkit.coord.InMemoryLunCatalog;
 import io.cairn.coord.placement.SubUnitPlacement;
 import io.cairn.lun.fakes.FakeLeadership;
 import io.cairn.lun.fakes.FakeNodeRegistry;

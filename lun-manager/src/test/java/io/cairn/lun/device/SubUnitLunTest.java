@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
-import io.cairn.store.MemorySubUnit;
+import io.cairn.testkit.replica.MemorySubUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,12 +1,12 @@
 package io.cairn.store.net;
 
 import io.cairn.block.LbaExtent;
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.ReplicaException.Kind;
-import io.cairn.store.replica.ReplicaService;
-import io.cairn.store.replica.SubUnitId;
-import io.cairn.store.replica.VersionSnapshot;
-import io.cairn.store.replica.Verification;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.ReplicaException.Kind;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.VersionSnapshot;
+import io.cairn.replica.Verification;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * was lost. Requests are pipelined with increasing request ids; responses may come in any order.
  * At most {@code maxInFlight} requests are on the wire: further calls wait in an unbounded queue
  * (an array slot each; callers bound their own concurrency, a gateway by its write budget), and
- * are sent as answers come back. Failures, all {@link io.cairn.store.replica.ReplicaException}
+ * are sent as answers come back. Failures, all {@link io.cairn.replica.ReplicaException}
  * UNAVAILABLE: no answer within the request timeout (queue time included); the connection lost
  * (every request on it fails at once, since its fate is unknown to us); no connection possible
  * (every queued call fails). Nothing is retried here: a request may have been applied, and only the

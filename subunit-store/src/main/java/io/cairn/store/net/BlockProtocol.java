@@ -1,6 +1,6 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.SubUnitId;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 

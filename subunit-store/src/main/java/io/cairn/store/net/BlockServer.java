@@ -1,6 +1,6 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

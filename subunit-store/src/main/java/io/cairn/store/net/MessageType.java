@@ -3,7 +3,7 @@ package io.cairn.store.net;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Every message of the block protocol: one request per {@link io.cairn.store.replica.ReplicaService}
+ * Every message of the block protocol: one request per {@link io.cairn.replica.ReplicaService}
  * method, the responses they complete with, and the error. The one table the decoder reads: a new
  * message is one record and one row here.
  */

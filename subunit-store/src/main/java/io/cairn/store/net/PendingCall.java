@@ -1,7 +1,7 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.ReplicaException;
-import io.cairn.store.replica.ReplicaException.Kind;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaException.Kind;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;

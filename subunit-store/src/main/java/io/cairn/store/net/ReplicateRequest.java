@@ -1,8 +1,8 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.ReplicaService;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.SubUnitId;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 

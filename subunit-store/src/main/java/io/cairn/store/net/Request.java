@@ -1,6 +1,6 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaService;
 import java.util.concurrent.CompletableFuture;
 
 /** A message that names one {@link ReplicaService} method; the server dispatches by calling {@link #invoke}. */

@@ -1,7 +1,7 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.ReplicaException.Kind;
-import io.cairn.store.replica.ReplicaService;
+import io.cairn.replica.ReplicaException.Kind;
+import io.cairn.replica.ReplicaService;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

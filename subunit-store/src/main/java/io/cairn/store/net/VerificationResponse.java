@@ -1,6 +1,6 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.Verification;
+import io.cairn.replica.Verification;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -1,7 +1,7 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.ReplicaService;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.SubUnitId;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 

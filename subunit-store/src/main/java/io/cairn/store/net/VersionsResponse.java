@@ -1,6 +1,6 @@
 package io.cairn.store.net;
 
-import io.cairn.store.replica.VersionSnapshot;
+import io.cairn.replica.VersionSnapshot;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -1,9 +1,19 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.Peers;
+import io.cairn.replica.PlacementView;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.ReplicaSet;
+import io.cairn.replica.SubUnitGeometry;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.Verification;
+import io.cairn.replica.VersionSnapshot;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.block.LbaExtent;
 import io.cairn.store.FileSubUnit;
-import io.cairn.store.SubUnitReplica;
+import io.cairn.replica.SubUnitReplica;
 import io.cairn.store.SubUnitStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;

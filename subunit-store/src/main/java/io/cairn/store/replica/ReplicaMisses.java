@@ -1,5 +1,6 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.SubUnitId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 

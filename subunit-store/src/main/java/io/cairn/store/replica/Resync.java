@@ -1,7 +1,14 @@
 package io.cairn.store.replica;
 
-import io.cairn.store.SubUnitReplica;
-import io.cairn.store.SubUnitReplica.BlockRun;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.PlacementView;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.ReplicaSet;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.VersionSnapshot;
+import io.cairn.replica.SubUnitReplica;
+import io.cairn.replica.SubUnitReplica.BlockRun;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;

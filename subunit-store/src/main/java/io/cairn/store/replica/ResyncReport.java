@@ -1,5 +1,7 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.SubUnitId;
+
 /**
  * The outcome of one resync of a replica by the primary.
  *

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.LbaExtent;
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.ReplicaException;
-import io.cairn.store.replica.ReplicaException.Kind;
-import io.cairn.store.replica.SubUnitId;
-import io.cairn.store.replica.Verification;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaException.Kind;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.Verification;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

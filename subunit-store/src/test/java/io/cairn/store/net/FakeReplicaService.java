@@ -1,14 +1,14 @@
 package io.cairn.store.net;
 
 import io.cairn.block.LbaExtent;
-import io.cairn.store.MemorySubUnit;
-import io.cairn.store.replica.BlockVersion;
-import io.cairn.store.replica.ReplicaException;
-import io.cairn.store.replica.ReplicaException.Kind;
-import io.cairn.store.replica.ReplicaService;
-import io.cairn.store.replica.SubUnitId;
-import io.cairn.store.replica.VersionSnapshot;
-import io.cairn.store.replica.Verification;
+import io.cairn.testkit.replica.MemorySubUnit;
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaException.Kind;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.VersionSnapshot;
+import io.cairn.replica.Verification;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ReferenceCountUtil;

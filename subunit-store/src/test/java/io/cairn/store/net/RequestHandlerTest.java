@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.store.replica.ReplicaException.Kind;
-import io.cairn.store.replica.SubUnitId;
+import io.cairn.replica.ReplicaException.Kind;
+import io.cairn.replica.SubUnitId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

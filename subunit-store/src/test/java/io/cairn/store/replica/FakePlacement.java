@@ -1,5 +1,8 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.PlacementView;
+import io.cairn.replica.ReplicaSet;
+import io.cairn.replica.SubUnitId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,10 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.Verification;
+import io.cairn.replica.VersionSnapshot;
 import io.cairn.block.LbaExtent;
 import io.netty.buffer.ByteBuf;
 import java.util.List;

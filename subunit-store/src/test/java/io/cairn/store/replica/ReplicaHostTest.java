@@ -1,5 +1,14 @@
 package io.cairn.store.replica;
 
+import io.cairn.replica.BlockVersion;
+import io.cairn.replica.Peers;
+import io.cairn.replica.ReplicaException;
+import io.cairn.replica.ReplicaService;
+import io.cairn.replica.ReplicaSet;
+import io.cairn.replica.SubUnitGeometry;
+import io.cairn.replica.SubUnitId;
+import io.cairn.replica.Verification;
+import io.cairn.replica.VersionSnapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

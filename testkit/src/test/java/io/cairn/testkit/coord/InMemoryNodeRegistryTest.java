@@ -1,0 +1,43 @@
+package io.cairn.testkit.coord;
+
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.cluster.NodeInfo;
+import io.cairn.coord.cluster.NodeRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class InMemoryNodeRegistryTest extends NodeRegistryContract {
+
+    private InMemoryNodeRegistry registry;
+
+    @BeforeEach
+    void fresh() {
+        registry = new InMemoryNodeRegistry();
+    }
+
+    @Override
+    protected NodeRegistry process() {
+        return registry;
+    }
+
+    @Override
+    protected void endSession(NodeRegistry process, int nodeId) {
+        ((InMemoryNodeRegistry) process).kill(nodeId);
+    }
+
+    @Test
+    void unreachableRegistryRefusesChangesAndKeepsAnswering() {
+        NodeInfo node = new NodeInfo(5, "tokyo", "h5", 7000);
+        registry.register(node);
+        registry.setReachable(false);
+        assertThrows(CoordinationUnavailableException.class, () -> registry.register(new NodeInfo(6, "tokyo", "h6", 7000)));
+        assertThrows(CoordinationUnavailableException.class, () -> registry.forget(5));
+        assertEquals(List.of(node), registry.live());
+        assertEquals(List.of(node), registry.known());
+    }
+}

@@ -1,0 +1,45 @@
+package io.cairn.testkit.coord;
+
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.placement.PlacementStore;
+import io.cairn.coord.placement.SubUnitPlacement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class InMemoryPlacementStoreTest extends PlacementStoreContract {
+
+    private InMemoryPlacementStore store;
+
+    @BeforeEach
+    void fresh() {
+        store = new InMemoryPlacementStore();
+    }
+
+    @Override
+    protected PlacementStore store() {
+        return store;
+    }
+
+    @Override
+    protected PlacementStore peer() {
+        return store;
+    }
+
+    @Test
+    void unreachableStoreRefusesChangesAndKeepsThePlacement() throws Exception {
+        SubUnitPlacement p = new SubUnitPlacement("lun-a", 0, List.of(1, 2), 1, 4, List.of(1, 2));
+        store.update("lun-a", 0, current -> p).get();
+        store.setReachable(false);
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> store.update("lun-a", 0, current -> current.withPrimary(2, List.of(2))).get());
+        assertEquals(CoordinationUnavailableException.class, e.getCause().getClass());
+        assertThrows(ExecutionException.class, () -> store.delete("lun-a").get());
+        assertEquals(List.of(p), store.list("lun-a"));
+    }
+}
