@@ -2,6 +2,9 @@ package io.cairn.coord;
 
 import io.cairn.coord.cluster.ZkLeadership;
 import io.cairn.coord.cluster.ZkNodeRegistry;
+import io.cairn.coord.cluster.ZkPortGroupRegistry;
+import io.cairn.coord.cluster.ZkPortalRegistry;
+import io.cairn.coord.placement.ZkResyncReports;
 import io.cairn.coord.lun.ZkLunCatalog;
 import io.cairn.coord.placement.ZkPlacementStore;
 import io.cairn.coord.scsi.ZkGatewayAcks;
@@ -257,6 +260,21 @@ public final class Coordination implements AutoCloseable {
      */
     public ZkLeadership openLeadership(String group, String participantId) {
         return track(ZkLeadership.open(this, group, participantId));
+    }
+
+    /** Opens the registry of every live gateway's target port group, primed; closed with this (withdrawing this process's). */
+    public ZkPortGroupRegistry openPortGroupRegistry() {
+        return track(ZkPortGroupRegistry.open(this));
+    }
+
+    /** Opens the registry of every live gateway's portal, primed; closed with this (withdrawing this process's). */
+    public ZkPortalRegistry openPortalRegistry() {
+        return track(ZkPortalRegistry.open(this));
+    }
+
+    /** The resync reports (no cache: each call reads ZooKeeper). */
+    public ZkResyncReports resyncReports() {
+        return new ZkResyncReports(this);
     }
 
     private <T extends AutoCloseable> T track(T store) {

@@ -32,9 +32,7 @@ public final class LocalLuns {
         }
         List<BlockDevice> subUnits = new ArrayList<>(lun.subUnitCount());
         for (int i = 0; i < lun.subUnitCount(); i++) {
-            long first = (long) i * lun.subUnitBlocks();
-            long blocks = Math.min(lun.subUnitBlocks(), lun.blockCount() - first);
-            subUnits.add(store.open(lun.id(), i, blocks, lun.blockSize()));
+            subUnits.add(store.open(lun.id(), i, lun.subUnitBlockCount(i), lun.blockSize()));
         }
         SubUnitLun device = new SubUnitLun(subUnits, lun.subUnitBlocks());
         open.put(lun.id(), device);

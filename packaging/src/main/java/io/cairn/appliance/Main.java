@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.lun.LunIdentity;
+import io.cairn.lun.lifecycle.LunSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -37,7 +37,7 @@ public final class Main implements Runnable {
     static final class Run implements Callable<Integer> {
         @Option(names = "--config", description = "Properties file with option values (key = long option name without dashes).")
         Path configFile;
-        @Option(names = "--data-dir", defaultValue = "/var/lib/cairn", description = "Data directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--data-dir", defaultValue = ApplianceConfig.DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
         @Mixin
         IscsiOptions iscsi;
@@ -47,29 +47,27 @@ public final class Main implements Runnable {
         String portalAddress;
         @Option(names = "--zk-connect", description = "External ZooKeeper ensemble host:port[,...]; without it an embedded server runs.")
         String zkConnect;
-        @Option(names = "--zk-port", defaultValue = "2181", description = "Embedded ZooKeeper client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--zk-port", defaultValue = "" + ApplianceConfig.DEFAULT_ZK_PORT, description = "Embedded ZooKeeper client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
         int zkPort;
-        @Option(names = "--node-id", defaultValue = "1", description = "This node's id, 1..65535 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--node-id", defaultValue = "" + ApplianceConfig.DEFAULT_NODE_ID, description = "This node's id, 1..65535 (default: ${DEFAULT-VALUE}).")
         int nodeId;
-        @Option(names = "--lun-id", defaultValue = "default", description = "Id of the LUN created on first start (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lun-id", defaultValue = ApplianceConfig.DEFAULT_LUN_ID, description = "Id of the LUN created on first start (default: ${DEFAULT-VALUE}).")
         String lunId;
-        @Option(names = "--lun-size", defaultValue = "1G", description = "Size of the LUN created on first start (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lun-size", defaultValue = ApplianceConfig.DEFAULT_LUN_SIZE, description = "Size of the LUN created on first start (default: ${DEFAULT-VALUE}).")
         String lunSize;
-        @Option(names = "--subunit-size", defaultValue = "64M", description = "Sub-unit size of that LUN (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--subunit-size", defaultValue = LunSpec.DEFAULT_SUB_UNIT_SIZE, description = "Sub-unit size of that LUN (default: ${DEFAULT-VALUE}).")
         String subUnitSize;
-        @Option(names = "--block-size", defaultValue = "512", description = "Logical block size, 512 or 4096 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--block-size", defaultValue = "" + LunSpec.DEFAULT_BLOCK_SIZE, description = "Logical block size, 512 or 4096 (default: ${DEFAULT-VALUE}).")
         int blockSize;
-        @Option(names = "--target-prefix", defaultValue = "iqn.2026-11.io.cairn:", description = "Target IQN prefix; the LUN id follows (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--target-prefix", defaultValue = LunSpec.DEFAULT_TARGET_PREFIX, description = "Target IQN prefix; the LUN id follows (default: ${DEFAULT-VALUE}).")
         String targetPrefix;
-        @Option(names = "--naa-company-id", defaultValue = LunIdentity.DEFAULT_COMPANY_ID, description = "IEEE company id (OUI, 6 hex digits) in new LUNs' NAA identifiers (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--naa-company-id", defaultValue = LunSpec.DEFAULT_NAA_COMPANY_ID, description = "IEEE company id (OUI, 6 hex digits) in new LUNs' NAA identifiers (default: ${DEFAULT-VALUE}).")
         String naaCompanyId;
-        @Option(names = "--chap-secret", description = "CHAP secret (12 to 16 characters recommended).")
-        String chapSecret;
-        @Option(names = "--io-threads", defaultValue = "8", description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--io-threads", defaultValue = "" + ApplianceConfig.DEFAULT_IO_THREADS, description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
         int ioThreads;
-        @Option(names = "--nop-interval", defaultValue = "15", description = "Seconds of silence before NOP-In pings; no answer in as long drops the connection (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--nop-interval", defaultValue = "" + GatewayConfig.DEFAULT_NOP_INTERVAL_SECONDS, description = "Seconds of silence before NOP-In pings; no answer in as long drops the connection (default: ${DEFAULT-VALUE}).")
         int nopInterval;
-        @Option(names = "--metrics", defaultValue = "127.0.0.1:9573", description = "Prometheus endpoint host:port, or 'off' (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--metrics", defaultValue = ApplianceConfig.DEFAULT_METRICS, description = "Prometheus endpoint host:port, or 'off' (default: ${DEFAULT-VALUE}).")
         String metrics;
 
         @Override
@@ -104,37 +102,25 @@ public final class Main implements Runnable {
             return 0;
         }
 
-        private ApplianceConfig toConfig() {
+        ApplianceConfig toConfig() {
             if (blockSize != 512 && blockSize != 4096) {
                 throw new IllegalArgumentException("--block-size must be 512 or 4096");
             }
             if (nodeId < 1 || nodeId > 65535) {
                 throw new IllegalArgumentException("--node-id must be 1..65535");
             }
-            chap.validate(chapSecret);
             iscsi.validate();
             long lunBytes = Sizes.parse(lunSize);
             long subUnitBytes = Sizes.parse(subUnitSize);
             if (lunBytes % blockSize != 0 || subUnitBytes % blockSize != 0) {
                 throw new IllegalArgumentException("--lun-size and --subunit-size must be multiples of the block size");
             }
-            InetSocketAddress metricsAddress = "off".equals(metrics) ? null : hostPort(metrics, "--metrics");
-            return new ApplianceConfig(dataDir.toAbsolutePath(), new InetSocketAddress(iscsi.listen, iscsi.iscsiPort), portalAddress,
-                    zkConnect, new InetSocketAddress("127.0.0.1", zkPort), nodeId, lunId, targetPrefix, lunBytes,
-                    subUnitBytes, blockSize, naaCompanyId, chap.chapUser, chapSecret, chap.mutualUser, chap.mutualSecret,
-                    iscsi.queueDepth, ioThreads, nopInterval, metricsAddress);
-        }
-
-        private static InetSocketAddress hostPort(String text, String option) {
-            int i = text.lastIndexOf(':');
-            if (i <= 0) {
-                throw new IllegalArgumentException(option + " must be host:port: " + text);
-            }
-            try {
-                return new InetSocketAddress(text.substring(0, i), Integer.parseInt(text.substring(i + 1)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " must be host:port: " + text);
-            }
+            GatewayConfig gateway = GatewayConfig.defaults();
+            gateway = new GatewayConfig(iscsi.address(), portalAddress, gateway.gatewayId(), null, gateway.nodeGoneTimeout(),
+                    gateway.failoverWait(), chap.auth(), iscsi.queueDepth, nopInterval, Endpoints.parseOrOff(metrics, "--metrics"));
+            LunSpec lun = new LunSpec(lunId, lunBytes, blockSize, subUnitBytes, ApplianceConfig.COPIES, targetPrefix, naaCompanyId);
+            return new ApplianceConfig(dataDir.toAbsolutePath(), zkConnect, new InetSocketAddress("127.0.0.1", zkPort), nodeId,
+                    ioThreads, gateway, lun);
         }
     }
 

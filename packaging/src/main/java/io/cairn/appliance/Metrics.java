@@ -1,5 +1,6 @@
 package io.cairn.appliance;
 
+import io.cairn.iscsi.GatewayTargets;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.iscsi.IscsiServer;
 import io.micrometer.core.instrument.Gauge;

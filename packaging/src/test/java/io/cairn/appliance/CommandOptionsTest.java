@@ -22,28 +22,35 @@ class CommandOptionsTest {
                 "--iscsi-port=3261", "--queue-depth=64", "--chap-user=host", "--chap-secret=hostsecret12",
                 "--mutual-chap-user=target", "--mutual-chap-secret=targetsecret", "--gateway-id=3");
         assertEquals("zk1:2181,zk2:2181", g.zk.zkConnect);
-        GatewayRole.Options o = g.options(Duration.ofSeconds(60), Duration.ofSeconds(20));
-        assertEquals("10.0.0.7", o.listen());
-        assertEquals(3261, o.iscsiPort());
+        GatewayConfig o = g.config();
+        assertEquals("10.0.0.7", o.listen().getHostString());
+        assertEquals(3261, o.listen().getPort());
         assertEquals(64, o.queueDepth());
-        assertEquals("host", o.chapUser());
-        assertEquals("hostsecret12", o.chapSecret());
-        assertEquals("target", o.mutualUser());
-        assertEquals("targetsecret", o.mutualSecret());
+        assertEquals("host", o.auth().user());
+        assertEquals("hostsecret12", o.auth().secret());
+        assertEquals("target", o.auth().mutualUser());
+        assertEquals("targetsecret", o.auth().mutualSecret());
         assertEquals(3, o.gatewayId());
     }
 
     @Test
     void gatewayDefaultsAreUnchanged() {
-        GatewayRole.Options o = parse(new GatewayCommand(), "--zk-connect=zk:2181")
-                .options(Duration.ofSeconds(60), Duration.ofSeconds(20));
-        assertEquals("0.0.0.0", o.listen());
-        assertEquals(3260, o.iscsiPort());
+        GatewayCommand g = parse(new GatewayCommand(), "--zk-connect=zk:2181");
+        GatewayConfig o = g.config();
+        assertEquals("0.0.0.0", o.listen().getHostString());
+        assertEquals(3260, o.listen().getPort());
         assertEquals(128, o.queueDepth());
-        assertNull(o.chapUser());
-        assertNull(o.mutualUser());
-        assertNull(o.mutualSecret());
-        assertEquals("off", o.metrics());
+        assertNull(o.auth().user());
+        assertNull(o.auth().mutualUser());
+        assertNull(o.auth().mutualSecret());
+        assertNull(o.metrics(), "metrics off");
+        assertEquals(Duration.ofSeconds(60), o.nodeGoneTimeout());
+        assertEquals(Duration.ofSeconds(20), o.failoverWait());
+        assertEquals(Duration.ofSeconds(6), g.zk.settings().sessionTimeout());
+        // the gateway inside a store takes the same defaults
+        GatewayConfig inStore = parse(new StoreCommand(), "--zk-connect=zk:2181", "--node-id=4", "--data-dir=/tmp/x",
+                "--iscsi-port=3262").config().gateway();
+        assertEquals(GatewayConfig.defaults().withListen(inStore.listen()).withGatewayId(4).withSite("default"), inStore);
     }
 
     @Test
@@ -84,7 +91,7 @@ class CommandOptionsTest {
         assertEquals(13260, r.iscsi.iscsiPort);
         assertEquals(32, r.iscsi.queueDepth);
         assertEquals("u", r.chap.chapUser);
-        assertEquals("s", r.chapSecret);
+        assertEquals("s", r.chap.chapSecret);
         assertEquals("mu", r.chap.mutualUser);
         assertEquals("ms", r.chap.mutualSecret);
     }

@@ -52,4 +52,21 @@ public record LunDefinition(
     public int subUnitCount() {
         return (int) ((blockCount + subUnitBlocks - 1) / subUnitBlocks);
     }
+
+    /** The LUN's first logical block in sub-unit {@code index}. */
+    public long subUnitFirstBlock(int index) {
+        checkSubUnit(index);
+        return index * subUnitBlocks;
+    }
+
+    /** Logical blocks in sub-unit {@code index}: {@link #subUnitBlocks}, except a shorter last one. */
+    public long subUnitBlockCount(int index) {
+        return Math.min(subUnitBlocks, blockCount - subUnitFirstBlock(index));
+    }
+
+    private void checkSubUnit(int index) {
+        if (index < 0 || index >= subUnitCount()) {
+            throw new IndexOutOfBoundsException("LUN " + id + " has no sub-unit " + index + " (of " + subUnitCount() + ")");
+        }
+    }
 }

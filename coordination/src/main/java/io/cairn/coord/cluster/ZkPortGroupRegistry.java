@@ -25,7 +25,7 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
  * TRANSITIONING, then UNAVAILABLE, then withdraws. Reads come from a watched local copy (no I/O on
  * the SCSI command path).
  */
-public final class ZkPortGroupRegistry implements AutoCloseable {
+public final class ZkPortGroupRegistry implements PortGroupRegistry {
 
     private static final String BASE = "/port-groups";
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -75,6 +75,7 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
      * Called on the watch thread with the gateway id whenever a gateway's group appears, changes
      * state or disappears after this registry was opened (including this process's own writes).
      */
+    @Override
     public void addListener(Consumer<String> onChange) {
         listeners.add(Objects.requireNonNull(onChange));
     }
@@ -86,6 +87,7 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
      *
      * @throws CoordinationUnavailableException without a session, or if ZooKeeper did not take it within 10 s
      */
+    @Override
     public void publish(PortGroupRecord group) {
         if (!coordination.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
             throw new CoordinationUnavailableException("no ZooKeeper session to publish the port group of "
@@ -140,11 +142,13 @@ public final class ZkPortGroupRegistry implements AutoCloseable {
     }
 
     /** Deletes this gateway's group: it no longer presents anything. */
+    @Override
     public void withdraw(String gatewayId) {
         mine.release(gatewayId);
     }
 
     /** Every live gateway's group, ordered by group id then gateway id. No I/O. */
+    @Override
     public List<PortGroupRecord> groups() {
         return mirror.entries().values().stream().map(ZNodeMirror.Entry::value).filter(Objects::nonNull)
                 .sorted(Comparator.comparingInt(PortGroupRecord::groupId).thenComparing(PortGroupRecord::gatewayId))

@@ -16,7 +16,7 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
  * an ephemeral /portals/&lt;gatewayId&gt; with its TargetAddress value "host:port,tpgt"; reads come
  * from a watched local copy.
  */
-public final class ZkPortalRegistry implements AutoCloseable {
+public final class ZkPortalRegistry implements PortalRegistry {
 
     private static final String BASE = "/portals";
 
@@ -36,6 +36,7 @@ public final class ZkPortalRegistry implements AutoCloseable {
     }
 
     /** Announces this gateway's portal (a TargetAddress value, RFC 7143 13.8) while its session lives. */
+    @Override
     public void register(String gatewayId, String targetAddress) {
         PersistentNode node = mine.start(gatewayId, targetAddress.getBytes(StandardCharsets.UTF_8));
         try {
@@ -50,6 +51,7 @@ public final class ZkPortalRegistry implements AutoCloseable {
     }
 
     /** Every live gateway's portal, sorted. No I/O. */
+    @Override
     public List<String> portals() {
         return mirror.entries().values().stream().map(ZNodeMirror.Entry::value).filter(Objects::nonNull).sorted().toList();
     }

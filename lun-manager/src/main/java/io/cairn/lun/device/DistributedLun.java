@@ -38,9 +38,8 @@ public final class DistributedLun implements BlockDevice {
         this.placements = placements;
         List<BlockDevice> devices = new ArrayList<>(subUnits);
         for (int i = 0; i < subUnits; i++) {
-            long first = (long) i * definition.subUnitBlocks();
-            long blocks = Math.min(definition.subUnitBlocks(), definition.blockCount() - first);
-            devices.add(new RemoteSubUnit(new SubUnitId(lunId, i), definition.blockSize(), blocks, placements, nodes,
+            devices.add(new RemoteSubUnit(new SubUnitId(lunId, i), definition.blockSize(),
+                    definition.subUnitBlockCount(i), placements, nodes,
                     timer, failoverWait, nanoTime));
         }
         this.lun = new SubUnitLun(devices, definition.subUnitBlocks());

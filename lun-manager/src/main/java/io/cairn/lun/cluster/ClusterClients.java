@@ -1,4 +1,4 @@
-package io.cairn.appliance;
+package io.cairn.lun.cluster;
 
 import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (an iSCSI connection, or a store replicating a write it received) gets the client of its own
  * loop, so request, answer and completion stay on one thread; other callers spread round-robin.
  */
-final class ClusterClients implements Peers, Nodes, AutoCloseable {
+public final class ClusterClients implements Peers, Nodes, AutoCloseable {
 
     private record Entry(NodeInfo node, BlockClient[] lanes) {
         void close() {
@@ -39,7 +39,7 @@ final class ClusterClients implements Peers, Nodes, AutoCloseable {
     private final ConcurrentHashMap<Integer, Entry> clients = new ConcurrentHashMap<>();
     private final AtomicInteger spread = new AtomicInteger();
 
-    ClusterClients(NodeRegistry registry, BlockTransport transport, int selfId, ReplicaService self) {
+    public ClusterClients(NodeRegistry registry, BlockTransport transport, int selfId, ReplicaService self) {
         this.registry = registry;
         this.transport = transport;
         this.selfId = selfId;

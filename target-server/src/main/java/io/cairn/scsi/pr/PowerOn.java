@@ -1,7 +1,6 @@
-package io.cairn.appliance;
+package io.cairn.scsi.pr;
 
 import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.scsi.pr.PersistentReservations;
 import java.util.Map;
 
 /**
@@ -11,17 +10,17 @@ import java.util.Map;
  * DefaultScsiCore#nexusCreated). One process: at its start. A cluster: when a gateway joins with
  * no other gateway live (ZkGatewayAcks#join(String, Runnable); README "Many gateways, one LUN").
  */
-final class PowerOn {
+public final class PowerOn {
     private PowerOn() {}
 
     /** Every LUN of {@code lunIds}; blocks until each is stored. */
-    static void applyAll(ScsiContextStore contexts, Iterable<String> lunIds) {
+    public static void applyAll(ScsiContextStore contexts, Iterable<String> lunIds) {
         for (String lunId : lunIds) {
             apply(contexts, lunId);
         }
     }
 
-    static void apply(ScsiContextStore contexts, String lunId) {
+    public static void apply(ScsiContextStore contexts, String lunId) {
         contexts.update(lunId, ctx -> new ScsiContextStore.Update<Void>(
                 PersistentReservations.onPowerOn(ctx).withUnitAttentions(Map.of()), null)).join();
     }

@@ -1,9 +1,8 @@
-package io.cairn.appliance;
+package io.cairn.coord.scsi;
 
 import io.cairn.coord.Coordination;
 import io.cairn.coord.SessionState;
 import io.cairn.coord.lun.LunCatalog;
-import io.cairn.coord.scsi.VersionedScsiContextStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

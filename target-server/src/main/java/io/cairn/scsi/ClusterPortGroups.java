@@ -1,11 +1,8 @@
-package io.cairn.appliance;
+package io.cairn.scsi;
 
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.cluster.PortGroupRecord;
-import io.cairn.coord.cluster.ZkPortGroupRegistry;
-import io.cairn.scsi.AluaState;
-import io.cairn.scsi.ItNexus;
-import io.cairn.scsi.PortGroups;
+import io.cairn.coord.cluster.PortGroupRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SCSI core's view of every gateway's target port group, over coordination's port-group
- * registry. This gateway's own state is held here and is authoritative at once for the ALUA check
+ * registry ({@link PortGroupRegistry}). This gateway's own state is held here and is authoritative at once for the ALUA check
  * of its own ports; the others' come from the watched registry.
  *
  * <p>Leaving ({@link #leave}), run by the close sequence before the iSCSI listener closes:
@@ -33,18 +30,18 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A killed gateway skips all of this: its group goes when its ZooKeeper session expires.
  */
-final class ClusterPortGroups implements PortGroups {
+public final class ClusterPortGroups implements PortGroups {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterPortGroups.class);
 
-    private final ZkPortGroupRegistry registry;
+    private final PortGroupRegistry registry;
     private final String gatewayId;
     private final int groupId;
     private final int relativePortId;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile AluaState own = AluaState.ACTIVE_OPTIMIZED;
 
-    ClusterPortGroups(ZkPortGroupRegistry registry, String gatewayId, int groupId, int relativePortId) {
+    public ClusterPortGroups(PortGroupRegistry registry, String gatewayId, int groupId, int relativePortId) {
         this.registry = registry;
         this.gatewayId = gatewayId;
         this.groupId = groupId;
@@ -57,14 +54,14 @@ final class ClusterPortGroups implements PortGroups {
     }
 
     /** Sets this gateway's state here first, then in ZooKeeper; returns once ZooKeeper holds it. */
-    void publish(AluaState state) {
+    public void publish(AluaState state) {
         own = state;
         registry.publish(new PortGroupRecord(gatewayId, groupId, relativePortId, state.name()));
         log.info("target port group {} of {} is {}", groupId, gatewayId, state);
     }
 
     /** The graceful leave sequence of the class comment, up to closing the listener. */
-    void leave(Duration drain) throws InterruptedException {
+    public void leave(Duration drain) throws InterruptedException {
         try {
             publish(AluaState.TRANSITIONING);
         } catch (CoordinationUnavailableException e) {

@@ -1,19 +1,18 @@
-package io.cairn.appliance;
+package io.cairn.scsi;
 
 import io.cairn.coord.scsi.NexusDirectory;
-import io.cairn.scsi.SharedNexuses;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The SCSI core's view of every gateway's nexuses, over coordination's nexus directory. */
-final class DirectoryNexuses implements SharedNexuses {
+public final class DirectoryNexuses implements SharedNexuses {
 
     private final NexusDirectory directory;
     private final Map<String, Set<String>> published = new ConcurrentHashMap<>();
 
-    DirectoryNexuses(NexusDirectory directory) {
+    public DirectoryNexuses(NexusDirectory directory) {
         this.directory = directory;
     }
 

@@ -1,4 +1,4 @@
-package io.cairn.appliance;
+package io.cairn.lun.node;
 
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
@@ -7,11 +7,11 @@ import io.cairn.replica.SubUnitGeometry;
 import io.cairn.replica.SubUnitId;
 
 /** Sub-unit geometry from the LUN catalog. */
-final class CatalogGeometry implements SubUnitGeometry {
+public final class CatalogGeometry implements SubUnitGeometry {
 
     private final LunCatalog catalog;
 
-    CatalogGeometry(LunCatalog catalog) {
+    public CatalogGeometry(LunCatalog catalog) {
         this.catalog = catalog;
     }
 
@@ -23,11 +23,10 @@ final class CatalogGeometry implements SubUnitGeometry {
     @Override
     public long blockCount(SubUnitId id) {
         LunDefinition lun = lun(id);
-        long first = (long) id.index() * lun.subUnitBlocks();
-        if (id.index() >= lun.subUnitCount()) {
+        if (id.index() < 0 || id.index() >= lun.subUnitCount()) {
             throw new ReplicaException(ReplicaException.Kind.NOT_HOSTED, "no sub-unit " + id);
         }
-        return Math.min(lun.subUnitBlocks(), lun.blockCount() - first);
+        return lun.subUnitBlockCount(id.index());
     }
 
     @Override

@@ -1,55 +1,37 @@
-package io.cairn.appliance;
+package io.cairn.scsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cairn.coord.cluster.PortGroupRecord;
-import io.cairn.coord.cluster.ZkPortGroupRegistry;
-import io.cairn.testkit.zookeeper.ZooKeeperHarness;
-import io.cairn.scsi.AluaState;
-import io.cairn.scsi.ItNexus;
+import io.cairn.coord.cluster.PortGroupRegistry;
+import io.cairn.testkit.Eventually;
+import io.cairn.testkit.coord.InMemoryPortGroupRegistry;
 import io.cairn.scsi.PortGroups.PortGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ClusterPortGroupsTest {
 
     private static final ItNexus VIA_1 = new ItNexus("iqn.h,i,0x1", "iqn.t,t,0x0001", 1, 1);
-    private ZooKeeperHarness zk;
+    /** Every gateway's groups; each test's gateways share it as they would share ZooKeeper. */
+    private final InMemoryPortGroupRegistry shared = new InMemoryPortGroupRegistry();
 
-    @BeforeEach
-    void start() {
-        zk = ZooKeeperHarness.start();
+    private PortGroupRegistry registry() {
+        return shared.process();
     }
 
-    @AfterEach
-    void stop() {
-        zk.close();
-    }
-
-    private ZkPortGroupRegistry registry() {
-        return ZkPortGroupRegistry.open(zk.closeWithHarness(new io.cairn.coord.Coordination(
-                io.cairn.coord.Coordination.Settings.of(zk.connectString()).withNamespace("alua")).start()));
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("never happened: " + what);
-            Thread.sleep(5);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Eventually.await(what, condition);
     }
 
     @Test
-    void reportsEveryGatewaysGroupAndNotifiesOnlyForOthers() throws InterruptedException {
-        ZkPortGroupRegistry r1 = registry();
-        ZkPortGroupRegistry r2 = registry();
+    void reportsEveryGatewaysGroupAndNotifiesOnlyForOthers() {
+        PortGroupRegistry r1 = registry();
+        PortGroupRegistry r2 = registry();
         ClusterPortGroups one = new ClusterPortGroups(r1, "gateway-1", 1, 1);
         AtomicInteger changes = new AtomicInteger();
         one.onChange(changes::incrementAndGet);
@@ -81,11 +63,11 @@ class ClusterPortGroupsTest {
 
     @Test
     void leaveGoesTransitioningThenUnavailableAndOthersSeeBothInOrder() throws InterruptedException {
-        ZkPortGroupRegistry watcher = registry();
+        PortGroupRegistry watcher = registry();
         List<String> seen = new CopyOnWriteArrayList<>();
         watcher.addListener(g -> watcher.groups().stream().filter(r -> r.gatewayId().equals("gateway-3"))
                 .map(PortGroupRecord::state).findFirst().ifPresentOrElse(seen::add, () -> seen.add("GONE")));
-        ZkPortGroupRegistry own = registry();
+        PortGroupRegistry own = registry();
         ClusterPortGroups three = new ClusterPortGroups(own, "gateway-3", 3, 3);
         three.publish(AluaState.ACTIVE_OPTIMIZED);
         three.leave(Duration.ofMillis(300));

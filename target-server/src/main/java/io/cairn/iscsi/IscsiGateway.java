@@ -1,8 +1,6 @@
-package io.cairn.appliance;
+package io.cairn.iscsi;
 
 import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.iscsi.IscsiConfig;
-import io.cairn.iscsi.IscsiServer;
 import io.cairn.scsi.DefaultScsiCore;
 import io.cairn.scsi.ScsiCoreConfig;
 import java.net.InetSocketAddress;
@@ -10,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** The SCSI core and the iSCSI portal over a set of targets: the gateway role, in any process. */
-final class IscsiGateway implements AutoCloseable {
+public final class IscsiGateway implements AutoCloseable {
 
     private final IscsiServer server;
     private final GatewayTargets targets;
@@ -21,7 +19,7 @@ final class IscsiGateway implements AutoCloseable {
         this.targets = targets;
     }
 
-    static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
+    public static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, IscsiConfig iscsi,
                               InetSocketAddress listen) throws InterruptedException {
         return start(targets, contexts, io.cairn.scsi.SharedNexuses.NONE, ScsiCoreConfig.defaults(), iscsi, listen, null);
     }
@@ -31,7 +29,7 @@ final class IscsiGateway implements AutoCloseable {
      * @param scsi    identity, limits and target port groups (every gateway's, in a cluster)
      * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
      */
-    static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
+    public static IscsiGateway start(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
                               ScsiCoreConfig scsi, IscsiConfig iscsi, InetSocketAddress listen,
                               io.netty.channel.EventLoopGroup workers) throws InterruptedException {
         IscsiGateway gateway = create(targets, contexts, shared, scsi, iscsi, workers);
@@ -48,7 +46,7 @@ final class IscsiGateway implements AutoCloseable {
      * The SCSI core and the server, not yet listening: the core's apply steps are registered with {@code contexts}.
      * @param workers event loops shared with the block-protocol clients (owned by the caller), or null for own ones
      */
-    static IscsiGateway create(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
+    public static IscsiGateway create(GatewayTargets targets, ScsiContextStore contexts, io.cairn.scsi.SharedNexuses shared,
                                ScsiCoreConfig scsi, IscsiConfig iscsi, io.netty.channel.EventLoopGroup workers) {
         ServerRef ref = new ServerRef();
         DefaultScsiCore core = new DefaultScsiCore(targets, contexts, scsi,
@@ -60,16 +58,16 @@ final class IscsiGateway implements AutoCloseable {
     }
 
     /** Opens the portal. */
-    void listen(InetSocketAddress listen, IscsiConfig iscsi) throws InterruptedException {
+    public void listen(InetSocketAddress listen, IscsiConfig iscsi) throws InterruptedException {
         portal = server.start(listen);
         targets.portalBound(portal, iscsi.portalGroupTag());
     }
 
-    InetSocketAddress portal() {
+    public InetSocketAddress portal() {
         return portal;
     }
 
-    IscsiServer server() {
+    public IscsiServer server() {
         return server;
     }
 

@@ -1,4 +1,4 @@
-package io.cairn.appliance;
+package io.cairn.lun.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,8 +1,5 @@
-package io.cairn.appliance;
+package io.cairn.iscsi;
 
-import io.cairn.block.BlockDevice;
-import io.cairn.coord.lun.LunDefinition;
-import io.cairn.iscsi.IscsiTargets;
 import io.cairn.iscsi.login.AuthConfig;
 import io.cairn.scsi.LogicalUnit;
 import io.cairn.scsi.LunDirectory;
@@ -11,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,31 +19,35 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GatewayTargets implements LunDirectory, IscsiTargets {
 
-    private final ApplianceConfig config;
+    private final String portalAddress;
+    private final AuthConfig auth;
     private final Map<String, LogicalUnit> byTarget = new ConcurrentHashMap<>();
     private volatile List<String> portals = List.of();
     /** Every gateway's portals, in a cluster; null: this gateway's only. */
     private volatile java.util.function.Supplier<List<String>> allPortals;
 
-    GatewayTargets(ApplianceConfig config) {
-        this.config = config;
+    /**
+     * @param portalAddress the address SendTargets announces, or null for the bound address (or, bound
+     *                      to the wildcard, this host's address)
+     * @param auth          what initiators must prove at login, the same for every target
+     */
+    public GatewayTargets(String portalAddress, AuthConfig auth) {
+        this.portalAddress = portalAddress;
+        this.auth = Objects.requireNonNull(auth, "auth");
     }
 
-    boolean presents(String targetName) {
+    public boolean presents(String targetName) {
         return byTarget.containsKey(targetName);
     }
 
-    void add(LunDefinition lun, BlockDevice device) {
-        byTarget.put(lun.targetIqn(), new LogicalUnit(lun.id(), lun.naa(), lun.serial(), device));
-    }
-
-    void portalBound(InetSocketAddress bound) {
-        portalBound(bound, 1);
+    /** Presents {@code unit} as LUN 0 of the target {@code targetName}. */
+    public void add(String targetName, LogicalUnit unit) {
+        byTarget.put(targetName, unit);
     }
 
     /** This gateway's TargetAddress from its bound address and portal group tag (RFC 7143 13.8). */
     void portalBound(InetSocketAddress bound, int portalGroupTag) {
-        String host = config.portalAddress();
+        String host = portalAddress;
         if (host == null) {
             InetAddress a = bound.getAddress();
             host = a.isAnyLocalAddress() ? guessHostAddress() : a.getHostAddress();
@@ -94,23 +96,16 @@ public final class GatewayTargets implements LunDirectory, IscsiTargets {
 
     @Override
     public AuthConfig auth(String targetName) {
-        if (config.chapUser() == null) {
-            return AuthConfig.none();
-        }
-        if (config.mutualChapUser() != null) {
-            return AuthConfig.mutualChap(config.chapUser(), config.chapSecret(),
-                    config.mutualChapUser(), config.mutualChapSecret());
-        }
-        return AuthConfig.chap(config.chapUser(), config.chapSecret());
+        return auth;
     }
 
     /** This gateway's own TargetAddress values. */
-    List<String> ownPortals() {
+    public List<String> ownPortals() {
         return portals;
     }
 
     /** SendTargets answers with every gateway's portals from now on (a cluster). */
-    void usePortals(java.util.function.Supplier<List<String>> source) {
+    public void usePortals(java.util.function.Supplier<List<String>> source) {
         this.allPortals = source;
     }
 

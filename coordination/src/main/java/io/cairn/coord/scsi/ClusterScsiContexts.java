@@ -1,10 +1,9 @@
-package io.cairn.appliance;
+package io.cairn.coord.scsi;
 
-import io.cairn.coord.scsi.GatewayAcks;
-import io.cairn.coord.scsi.ScsiContext;
-import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.coord.scsi.VersionedScsiContextStore;
+import io.cairn.coord.Coordination;
+import io.cairn.coord.lun.LunCatalog;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -13,12 +12,23 @@ import java.util.function.Function;
  * A gateway's SCSI context store in a cluster: a reservation change completes only when every live
  * gateway has applied it, and reads that must see the latest state read ZooKeeper.
  */
-final class ClusterScsiContexts implements ScsiContextStore {
+public final class ClusterScsiContexts implements ScsiContextStore {
 
     private final VersionedScsiContextStore store;
     private final GatewayAcks acks;
     private final Duration applyTimeout;
     private final SessionGate gate;
+
+    /**
+     * A gateway's contexts over {@code store} (this process's, from {@link Coordination#openScsiContextStore()})
+     * and {@code acks}: reservation changes wait up to {@code applyTimeout} for every live gateway, and
+     * no context counts as current from a session interruption until every LUN of {@code catalog}
+     * has been read fresh again (retried on {@code timer}).
+     */
+    public static ClusterScsiContexts open(Coordination coordination, LunCatalog catalog, VersionedScsiContextStore store,
+                                           GatewayAcks acks, Duration applyTimeout, ScheduledExecutorService timer) {
+        return new ClusterScsiContexts(store, acks, applyTimeout, new SessionGate(coordination, catalog, store, timer));
+    }
 
     ClusterScsiContexts(VersionedScsiContextStore store, GatewayAcks acks, Duration applyTimeout, SessionGate gate) {
         this.store = store;

@@ -1,4 +1,4 @@
-package io.cairn.appliance;
+package io.cairn.lun.node;
 
 import io.cairn.coord.placement.PlacementStore;
 import io.cairn.coord.placement.SubUnitPlacement;
@@ -11,15 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A store's view of placements, backed by coordination's PlacementStore (compare-and-set in ZooKeeper). */
-final class StorePlacementView implements PlacementView {
+public final class StorePlacementView implements PlacementView {
 
     private final PlacementStore placements;
 
-    StorePlacementView(PlacementStore placements) {
+    public StorePlacementView(PlacementStore placements) {
         this.placements = placements;
     }
 
-    static ReplicaSet toReplicaSet(SubUnitPlacement p) {
+    public static ReplicaSet toReplicaSet(SubUnitPlacement p) {
         return p == null ? null : new ReplicaSet(p.replicas(), p.primary(), p.epoch(), p.inSync());
     }
 

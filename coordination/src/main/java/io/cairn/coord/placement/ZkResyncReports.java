@@ -9,22 +9,18 @@ import java.util.List;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * The last resync of each (sub-unit, replica), as the primary that ran it reports it, at
- * /luns/&lt;id&gt;/resync/&lt;index&gt;-&lt;node&gt;. For operators and tests; not on any I/O path.
+ * {@link ResyncReports} in ZooKeeper, at /luns/&lt;id&gt;/resync/&lt;index&gt;-&lt;node&gt;.
  */
-public final class ResyncReports {
-
-    /** One finished resync: replication blocks compared and copied to the replica. */
-    public record Report(String lunId, int index, int replica, long blocksCompared, long blocksCopied, long millis,
-                         long finishedAtMillis) {}
+public final class ZkResyncReports implements ResyncReports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Coordination coordination;
 
-    public ResyncReports(Coordination coordination) {
+    public ZkResyncReports(Coordination coordination) {
         this.coordination = coordination;
     }
 
+    @Override
     public void record(Report report) {
         String path = "/luns/" + report.lunId() + "/resync/" + report.index() + "-" + report.replica();
         try {
@@ -40,6 +36,7 @@ public final class ResyncReports {
     }
 
     /** Reports of a LUN, by sub-unit index then replica. */
+    @Override
     public List<Report> list(String lunId) {
         String dir = "/luns/" + lunId + "/resync";
         List<Report> out = new ArrayList<>();

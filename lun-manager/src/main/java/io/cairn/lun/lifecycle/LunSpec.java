@@ -1,0 +1,79 @@
+package io.cairn.lun.lifecycle;
+
+import io.cairn.coord.lun.LunDefinition;
+import io.cairn.lun.LunIdentity;
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * What an operator asks for when creating a LUN, checked before anything is written. The defaults
+ * of every way to create a LUN (`cairn run`'s first LUN, `cairn lun create`, the API) live here.
+ *
+ * @param id           the LUN id, also the last part of its target name: [a-z0-9][a-z0-9-]{0,62}
+ * @param sizeBytes    capacity, a whole number of blocks
+ * @param blockSize    logical block size, 512 or 4096
+ * @param subUnitBytes size of one sub-unit, a whole number of blocks
+ * @param copies       copies in the local site before a write is acknowledged (1 on a single node)
+ * @param targetPrefix target IQN prefix; the LUN id follows
+ * @param naaCompanyId IEEE company id (6 hex digits) in the LUN's NAA identifier
+ */
+public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
+                      String naaCompanyId) {
+
+    public static final int DEFAULT_BLOCK_SIZE = 512;
+    public static final String DEFAULT_SUB_UNIT_SIZE = "64M";
+    public static final long DEFAULT_SUB_UNIT_BYTES = 64L << 20;
+    public static final int DEFAULT_COPIES = 2;
+    public static final String DEFAULT_TARGET_PREFIX = "iqn.2026-11.io.cairn:";
+    public static final String DEFAULT_NAA_COMPANY_ID = LunIdentity.DEFAULT_COMPANY_ID;
+
+    public LunSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(targetPrefix, "targetPrefix");
+        Objects.requireNonNull(naaCompanyId, "naaCompanyId");
+        if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("LUN id must match [a-z0-9][a-z0-9-]{0,62}: '" + id + "'");
+        }
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096, not " + blockSize);
+        }
+        if (sizeBytes <= 0 || sizeBytes % blockSize != 0) {
+            throw new IllegalArgumentException("size must be a positive multiple of the block size (" + blockSize
+                    + " bytes), not " + sizeBytes);
+        }
+        if (subUnitBytes <= 0 || subUnitBytes % blockSize != 0) {
+            throw new IllegalArgumentException("sub-unit size must be a positive multiple of the block size ("
+                    + blockSize + " bytes), not " + subUnitBytes);
+        }
+        if (sizeBytes / subUnitBytes >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many sub-units: size " + sizeBytes + " / sub-unit size " + subUnitBytes);
+        }
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be at least 1, not " + copies);
+        }
+        if (!naaCompanyId.matches("[0-9a-f]{6}")) {
+            throw new IllegalArgumentException("NAA company id must be 6 lower-case hex digits: '" + naaCompanyId + "'");
+        }
+    }
+
+    /** A spec with every default but id and size. */
+    public static LunSpec of(String id, long sizeBytes) {
+        return new LunSpec(id, sizeBytes, DEFAULT_BLOCK_SIZE, DEFAULT_SUB_UNIT_BYTES, DEFAULT_COPIES,
+                DEFAULT_TARGET_PREFIX, DEFAULT_NAA_COMPANY_ID);
+    }
+
+    public LunSpec withCopies(int value) {
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, value, targetPrefix, naaCompanyId);
+    }
+
+    public String targetIqn() {
+        return targetPrefix + id;
+    }
+
+    /** The catalog's definition: a new NAA identifier and serial (LunIdentity), created now. */
+    LunDefinition define(SecureRandom random, long nowMillis) {
+        String naa = new LunIdentity(naaCompanyId, random).newNaa();
+        return new LunDefinition(id, targetIqn(), blockSize, sizeBytes / blockSize, subUnitBytes / blockSize, copies, naa,
+                LunIdentity.serialFor(naa), nowMillis);
+    }
+}

@@ -1,0 +1,22 @@
+package io.cairn.lun.lifecycle;
+
+import java.util.List;
+
+/**
+ * Placement, health and resyncs of one LUN, as `cairn lun status` prints it (field names are the
+ * JSON keys). Read from coordination at one moment; sub-units are listed by index.
+ *
+ * @param placed       sub-units with a placement
+ * @param degraded     placed sub-units with fewer in-sync copies than replicas
+ * @param unavailable  sub-units without a placement (no copy can serve them)
+ */
+public record LunStatus(String lun, String target, long sizeBytes, int copies, List<SubUnit> subUnits, int placed,
+                        int subUnitCount, int degraded, int unavailable, List<Resync> resyncs) {
+
+    /** One sub-unit's replica set: its primary and epoch, every replica, and the in-sync ones. */
+    public record SubUnit(int index, int primary, long epoch, List<Integer> replicas, List<Integer> inSync) {}
+
+    /** The last resync of one (sub-unit, replica). */
+    public record Resync(int index, int replica, long blocksCompared, long blocksCopied, long millis,
+                         long finishedAtMillis) {}
+}
