@@ -6,7 +6,7 @@ package io.cairn.iscsi.session;
  * CmdSN is the next expected one; one inside the window but ahead waits; one outside is ignored.
  * Event-loop confined.
  */
-public final class CommandWindow {
+final class CommandWindow {
 
     /** Where a received CmdSN falls. */
     public enum Position { NEXT, AHEAD, OUTSIDE }
