@@ -24,14 +24,15 @@ final class CommandWindow {
     }
 
     public Position classify(int cmdSn) {
+        // RFC 7143 4.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored. With every
+        // slot taken MaxCmdSN is ExpCmdSN - 1: the window is closed, even to ExpCmdSN itself.
+        if (!SerialNumbers.atMost(cmdSn, maxCmdSn())) {
+            return Position.OUTSIDE;
+        }
         if (cmdSn == expCmdSn) {
             return Position.NEXT;
         }
-        // RFC 7143 4.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored.
-        if (SerialNumbers.lessThan(expCmdSn, cmdSn) && SerialNumbers.atMost(cmdSn, maxCmdSn())) {
-            return Position.AHEAD;
-        }
-        return Position.OUTSIDE;
+        return SerialNumbers.lessThan(expCmdSn, cmdSn) ? Position.AHEAD : Position.OUTSIDE;
     }
 
     /** The next expected command arrived and takes a slot until {@link #completed()}. */

@@ -150,6 +150,22 @@ class CommandOrderingTest {
     }
 
     @Test
+    void aClosedWindowTakesNotEvenExpCmdSn() {
+        CommandOrdering ordering = new CommandOrdering(1, 1, "test");
+        submit(ordering, task(1));
+        assertEquals(1, ordering.maxCmdSn(), "MaxCmdSN = ExpCmdSN - 1: closed (RFC 7143 4.2.2.1)");
+        ScsiCommandPdu refused = task(2);
+        submit(ordering, refused);
+        assertEquals(0, refused.refCnt(), "outside ExpCmdSN..MaxCmdSN: silently ignored");
+        assertEquals(2, ordering.expCmdSn(), "and not counted");
+        ordering.consumeCmdSn(2, false);
+        assertEquals(2, ordering.expCmdSn(), "nor consumed: an ignored command never had its CmdSN");
+        ordering.completed();
+        submit(ordering, task(2, 22, 0, false));
+        assertEquals(List.of("task 1", "task 22"), delivered, "open again, the same CmdSN is taken");
+    }
+
+    @Test
     void otherCommandsAdvanceExpCmdSnWithoutHoldingASlot() {
         CommandOrdering ordering = new CommandOrdering(1, 1, "test");
         submit(ordering, nopOut(1));
