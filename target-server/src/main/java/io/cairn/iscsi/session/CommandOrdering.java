@@ -119,6 +119,10 @@ public final class CommandOrdering {
             int exp = window.expCmdSn();
             Held next = held.remove(exp);
             if (next != null) {
+                // A CmdSN both held and consumed (ABORT TASK naming an unknown tag with the RefCmdSN
+                // of a command held under another tag, RFC 7143 11.5.1 b) is settled by the command
+                // that arrived; a mark left behind would drop an unrelated command 2^32 CmdSNs on.
+                consumed.remove(exp);
                 window.accepted(next.task() != null);
                 next.delivery().run();
             } else if (consumed.remove(exp)) {
