@@ -12,6 +12,7 @@ import io.cairn.iscsi.pdu.NopIn;
 import io.cairn.iscsi.pdu.NopOut;
 import io.cairn.iscsi.pdu.Opcode;
 import io.cairn.iscsi.pdu.OutboundPdu;
+import io.cairn.iscsi.pdu.ReceivedPdu;
 import io.cairn.iscsi.pdu.Reject;
 import io.cairn.iscsi.pdu.ScsiCommandPdu;
 import io.cairn.iscsi.pdu.TaskMgmtRequest;
@@ -80,11 +81,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof MalformedPdu bad) {
-            onMalformed(bad);
-            return;
-        }
-        InboundPdu pdu = (InboundPdu) msg;
+        ReceivedPdu pdu = (ReceivedPdu) msg; // all the decoder emits
         try {
             pdu.accept(this);
         } catch (RuntimeException e) {
@@ -217,7 +214,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         reject(reason, pdu);
     }
 
-    private void onMalformed(MalformedPdu bad) {
+    @Override
+    public void onMalformed(MalformedPdu bad) {
         log.info("{}: {}", ctx.channel().remoteAddress(), bad.detail());
         if (bad.reason() == MalformedPdu.NO_REJECT) {
             // RFC 7143 7.8: a header that fails its digest is not trusted, not even for a Reject.
