@@ -104,7 +104,7 @@ final class CommandFlow {
     /** Rejects a command PDU; an ordered one gives its window slot back. Takes a reference of {@code pdu}. */
     private void refuse(ScsiCommandPdu pdu, boolean ordered, int reason) {
         if (ordered) {
-            connection.window().completed();
+            connection.ordering().completed();
         }
         connection.reject(reason, pdu.retain());
     }
@@ -266,7 +266,7 @@ final class CommandFlow {
 
     private void releaseSlot(ScsiTask task) {
         if (tasks.tookSlot(task)) {
-            connection.window().completed();
+            connection.ordering().completed();
         }
     }
 

@@ -12,27 +12,29 @@ import io.cairn.iscsi.pdu.NopIn;
 import io.cairn.iscsi.pdu.NopOut;
 import io.cairn.iscsi.pdu.Opcode;
 import io.cairn.iscsi.pdu.OutboundPdu;
+import io.cairn.iscsi.pdu.ReceivedPdu;
 import io.cairn.iscsi.pdu.Reject;
 import io.cairn.iscsi.pdu.ScsiCommandPdu;
 import io.cairn.iscsi.pdu.TaskMgmtRequest;
 import io.cairn.iscsi.pdu.TextRequest;
 import io.cairn.iscsi.pdu.UnsupportedPdu;
-import io.cairn.iscsi.session.CommandWindow;
+import io.cairn.iscsi.session.CommandOrdering;
 import io.cairn.iscsi.session.IscsiSession;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One iSCSI connection, from login to logout (RFC 7143 5, 6): the phase it is in, PDU dispatch,
- * command ordering by CmdSN, NOP-In pings, and protocol errors. SCSI commands are carried by
- * {@link CommandFlow}, task management by {@link TaskManagement}, login by {@link LoginPhase}.
+ * NOP-In pings, and protocol errors. Commands reach their handler in CmdSN order through
+ * {@link CommandOrdering}; SCSI commands are carried by {@link CommandFlow}, task management by
+ * {@link TaskManagement}, login by {@link LoginPhase}.
  *
  * <p>Everything here runs on the channel's event loop; other threads reach it only through
  * {@link IscsiSession.Connection}, which hops onto the loop.
@@ -41,8 +43,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         implements InboundPduVisitor, IscsiSession.Connection {
 
     private static final Logger log = LoggerFactory.getLogger(IscsiConnection.class);
-    /** Bound on commands held back while an earlier CmdSN is missing. */
-    private static final int MAX_WAITING = 512;
 
     private enum Phase { LOGIN, FULL_FEATURE, LOGGING_OUT, CLOSED }
 
@@ -52,20 +52,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     private LoginPhase login;
     private IscsiSession session;
     private SessionParams params;
-    private CommandWindow window;
+    private CommandOrdering ordering;
     private CommandFlow commands;
     private TaskManagement taskManagement;
     private TextConversation text;
     private int statSn;
     private int nextTtt = 1;
     private int pingTtt = Opcode.RESERVED_TAG;
-    /** Non-immediate PDUs that arrived ahead of ExpCmdSN, by CmdSN. */
-    private final TreeMap<Integer, InboundPdu> waiting = new TreeMap<>(Integer::compareUnsigned);
-    /**
-     * CmdSNs ahead of ExpCmdSN already accounted for without delivery: commands rejected on arrival
-     * and commands aborted before they arrived (RFC 7143 11.5.1 b). The window steps over them.
-     */
-    private final java.util.Set<Integer> consumed = new java.util.HashSet<>();
     /** Completes when the connection has ended and its tasks can no longer touch data. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -88,11 +81,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof MalformedPdu bad) {
-            onMalformed(bad);
-            return;
-        }
-        InboundPdu pdu = (InboundPdu) msg;
+        ReceivedPdu pdu = (ReceivedPdu) msg; // all the decoder emits
         try {
             pdu.accept(this);
         } catch (RuntimeException e) {
@@ -140,7 +129,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         close("transport error: " + cause.getMessage());
     }
 
-    // ---- PDU dispatch (each method owns its PDU)
+    // ---- PDU dispatch (each method owns its PDU; commands go on to their handler in CmdSN order)
 
     @Override
     public void onLoginRequest(LoginRequest pdu) {
@@ -159,11 +148,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         if (session.discovery()) {
             // RFC 7143 4.3: a discovery session carries only Text, NOP and Logout.
-            consumeCmdSn(pdu.cmdSn(), pdu.immediate());
+            ordering.consumeCmdSn(pdu.cmdSn(), pdu.immediate());
             reject(Reject.PROTOCOL_ERROR, pdu);
             return;
         }
-        ordered(pdu, pdu.cmdSn(), true);
+        ordering.submitTask(pdu, commands::onCommand);
     }
 
     @Override
@@ -187,7 +176,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             pdu.release();
             return;
         }
-        ordered(pdu, pdu.cmdSn(), false);
+        ordering.submit(pdu, pdu.cmdSn(), this::answerPing);
     }
 
     @Override
@@ -195,7 +184,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         if (!requireFullFeature(pdu)) {
             return;
         }
-        ordered(pdu, pdu.cmdSn(), false);
+        ordering.submit(pdu, pdu.cmdSn(), taskManagement::onRequest);
     }
 
     @Override
@@ -203,7 +192,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         if (!requireFullFeature(pdu)) {
             return;
         }
-        ordered(pdu, pdu.cmdSn(), false);
+        ordering.submit(pdu, pdu.cmdSn(), text::onRequest);
     }
 
     @Override
@@ -211,7 +200,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         if (!requireFullFeature(pdu)) {
             return;
         }
-        ordered(pdu, pdu.cmdSn(), false);
+        ordering.submit(pdu, pdu.cmdSn(), this::onLogout);
     }
 
     @Override
@@ -225,7 +214,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         reject(reason, pdu);
     }
 
-    private void onMalformed(MalformedPdu bad) {
+    @Override
+    public void onMalformed(MalformedPdu bad) {
         log.info("{}: {}", ctx.channel().remoteAddress(), bad.detail());
         if (bad.reason() == MalformedPdu.NO_REJECT) {
             // RFC 7143 7.8: a header that fails its digest is not trusted, not even for a Reject.
@@ -239,9 +229,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         send(new Reject(bad.reason(), bad.header(), sequence(true)));
         int opcode = bad.header()[0] & 0x3f;
-        if (bad.reason() == Reject.COMMAND_NOT_SUPPORTED && opcode == Opcode.SCSI_COMMAND && window != null) {
+        if (bad.reason() == Reject.COMMAND_NOT_SUPPORTED && opcode == Opcode.SCSI_COMMAND && ordering != null) {
             // The rejected command still used its CmdSN; without this the window would wait for it forever.
-            consumeCmdSn(int32(bad.header(), 24), (bad.header()[0] & 0x40) != 0);
+            ordering.consumeCmdSn(int32(bad.header(), 24), (bad.header()[0] & 0x40) != 0);
             return;
         }
         if (bad.reason() == Reject.DATA_DIGEST_ERROR && opcode == Opcode.DATA_OUT && commands != null) {
@@ -259,111 +249,20 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
                 | (b[offset + 3] & 0xff);
     }
 
-    // ---- ordering (RFC 7143 4.2.2.1)
-
-    private void ordered(InboundPdu pdu, int cmdSn, boolean takesSlot) {
-        if (pdu.immediate()) {
-            deliver(pdu, false);
-            return;
-        }
-        switch (window.classify(cmdSn)) {
-            case NEXT -> {
-                if (consumed.remove(cmdSn)) {
-                    // aborted before it arrived (RFC 7143 11.5.1): counted, not run
-                    window.accepted(false);
-                    pdu.release();
-                } else {
-                    window.accepted(takesSlot);
-                    deliver(pdu, true);
-                }
-                drainWaiting();
-            }
-            case AHEAD -> {
-                if (consumed.contains(cmdSn) || waiting.size() >= MAX_WAITING || waiting.putIfAbsent(cmdSn, pdu) != null) {
-                    pdu.release();
-                }
-            }
-            case OUTSIDE -> {
-                log.debug("{}: ignoring CmdSN {} outside window {}..{}", ctx.channel().remoteAddress(),
-                        Integer.toUnsignedString(cmdSn), Integer.toUnsignedString(window.expCmdSn()),
-                        Integer.toUnsignedString(window.maxCmdSn()));
-                pdu.release();
-            }
-        }
+    /** Selects SCSI commands for {@code lun} (all LUNs if null). */
+    static Predicate<ScsiCommandPdu> scsiCommandsFor(Long lun) {
+        return p -> lun == null || LunField.decode(p.lun()) == lun;
     }
 
-    private void drainWaiting() {
-        while (phase == Phase.FULL_FEATURE) {
-            int exp = window.expCmdSn();
-            InboundPdu next = waiting.remove(exp);
-            if (next != null) {
-                window.accepted(next.opcode() == Opcode.SCSI_COMMAND);
-                deliver(next, true);
-            } else if (consumed.remove(exp)) {
-                window.accepted(false);
-            } else {
-                return;
-            }
-        }
+    /** RFC 7143 11.19.5: a ping is answered with its data (at most what the initiator can receive). Takes ownership. */
+    private void answerPing(NopOut nop) {
+        int max = params.initiatorMaxRecvDataSegmentLength();
+        var echo = nop.data().retainedSlice(nop.data().readerIndex(), Math.min(nop.dataLength(), max));
+        nop.release();
+        send(new NopIn(nop.lun(), nop.initiatorTaskTag(), Opcode.RESERVED_TAG, sequence(true), echo));
     }
 
-    /** Selects held SCSI commands for {@code lun} (all LUNs if null). */
-    static java.util.function.Predicate<InboundPdu> scsiCommandsFor(Long lun) {
-        return p -> p.opcode() == Opcode.SCSI_COMMAND
-                && (lun == null || LunField.decode(((ScsiCommandPdu) p).lun()) == lun);
-    }
-
-    /** A command that will not run still takes its place in CmdSN order (RFC 7143 4.2.2.1). */
-    void consumeCmdSn(int cmdSn, boolean immediate) {
-        if (immediate || window == null) {
-            return;
-        }
-        switch (window.classify(cmdSn)) {
-            case NEXT -> {
-                window.accepted(false);
-                drainWaiting();
-            }
-            case AHEAD -> consumed.add(cmdSn);
-            case OUTSIDE -> { }
-        }
-    }
-
-    /**
-     * Drops commands held for CmdSN order that {@code which} selects (task management reaching
-     * commands not yet delivered); their CmdSNs count as received. Returns how many.
-     */
-    int dropWaiting(java.util.function.Predicate<InboundPdu> which) {
-        int dropped = 0;
-        for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (which.test(e.getValue())) {
-                consumed.add(e.getKey());
-                e.getValue().release();
-                it.remove();
-                dropped++;
-            }
-        }
-        return dropped;
-    }
-
-    private void deliver(InboundPdu pdu, boolean ordered) {
-        switch (pdu.opcode()) {
-            case Opcode.SCSI_COMMAND -> commands.onCommand((ScsiCommandPdu) pdu, ordered);
-            case Opcode.NOP_OUT -> {
-                NopOut nop = (NopOut) pdu;
-                int max = params.initiatorMaxRecvDataSegmentLength();
-                // RFC 7143 11.19.5: echo the ping data (at most what the initiator can receive).
-                var echo = nop.data().retainedSlice(nop.data().readerIndex(), Math.min(nop.dataLength(), max));
-                nop.release();
-                send(new NopIn(nop.lun(), nop.initiatorTaskTag(), Opcode.RESERVED_TAG, sequence(true), echo));
-            }
-            case Opcode.TASK_MGMT_REQUEST -> taskManagement.onRequest((TaskMgmtRequest) pdu);
-            case Opcode.TEXT_REQUEST -> text.onRequest((TextRequest) pdu);
-            case Opcode.LOGOUT_REQUEST -> onLogout((LogoutRequest) pdu);
-            default -> reject(Reject.PROTOCOL_ERROR, pdu);
-        }
-    }
-
+    /** Takes ownership of {@code pdu}. */
     private void onLogout(LogoutRequest pdu) {
         int itt = pdu.initiatorTaskTag();
         int reason = pdu.reasonCode();
@@ -383,6 +282,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         // RFC 7143 11.15: answer once no task of the session can still touch data.
         phase = Phase.LOGGING_OUT;
+        ordering.stopDelivery();
         commands.abortAll(null, "logout").whenComplete((v, e) -> onEventLoop(() -> {
             send(new LogoutResponse(itt, response, sequence(true)));
             closeAfterFlush("logout");
@@ -395,7 +295,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     void enterFullFeature(IscsiSession session, SessionParams params, int expCmdSn) {
         this.session = session;
         this.params = params;
-        this.window = new CommandWindow(expCmdSn, gateway.config().queueDepth());
+        this.ordering = new CommandOrdering(expCmdSn, gateway.config().queueDepth(), peer());
         this.commands = new CommandFlow(gateway, this, session);
         this.taskManagement = new TaskManagement(gateway, this, session, commands);
         this.text = new TextConversation(gateway, this, session);
@@ -420,10 +320,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     /** StatSN/ExpCmdSN/MaxCmdSN for a PDU; {@code status} PDUs take the next StatSN (RFC 7143 4.2.2.2). */
     OutboundPdu.Sequence sequence(boolean status) {
         int sn = status ? statSn++ : statSn;
-        if (window == null) {
+        if (ordering == null) {
             return new OutboundPdu.Sequence(sn, 0, 0);
         }
-        return new OutboundPdu.Sequence(sn, window.expCmdSn(), window.maxCmdSn());
+        return new OutboundPdu.Sequence(sn, ordering.expCmdSn(), ordering.maxCmdSn());
     }
 
     /** StatSN for login responses, which advance it like status PDUs. */
@@ -441,8 +341,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         startDigestsOnSend();
     }
 
-    CommandWindow window() {
-        return window;
+    CommandOrdering ordering() {
+        return ordering;
     }
 
     int newTargetTransferTag() {
@@ -531,8 +431,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             return;
         }
         phase = Phase.CLOSED;
-        waiting.values().forEach(InboundPdu::release);
-        waiting.clear();
+        if (ordering != null) {
+            ordering.close();
+        }
         if (text != null) {
             text.close();
         }
@@ -574,7 +475,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             if (commands == null) {
                 done.complete(null);
             } else {
-                dropWaiting(scsiCommandsFor(lun));
+                ordering.dropTasks(scsiCommandsFor(lun));
                 commands.abortAll(lun, why).whenComplete((v, e) -> done.complete(null));
             }
         });

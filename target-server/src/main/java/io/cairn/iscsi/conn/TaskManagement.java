@@ -52,7 +52,7 @@ final class TaskManagement {
         switch (function) {
             case TaskMgmtRequest.ABORT_TASK -> abortTask(itt, lun, refItt, refCmdSn, cmdSn);
             case TaskMgmtRequest.ABORT_TASK_SET -> { // SAM-5 7.3: this I_T nexus's tasks for the LU
-                connection.dropWaiting(IscsiConnection.scsiCommandsFor(lun));
+                connection.ordering().dropTasks(IscsiConnection.scsiCommandsFor(lun));
                 after(itt, commands.abortAll(lun, "ABORT TASK SET"));
             }
             case TaskMgmtRequest.CLEAR_TASK_SET -> // SAM-5 7.5: every I_T nexus's tasks for the LU (shared task set)
@@ -80,17 +80,16 @@ final class TaskManagement {
             after(itt, commands.abort(task));
             return;
         }
-        if (connection.dropWaiting(p -> p.opcode() == io.cairn.iscsi.pdu.Opcode.SCSI_COMMAND
-                && p.initiatorTaskTag() == refItt) > 0) {
+        if (connection.ordering().dropTasks(p -> p.initiatorTaskTag() == refItt) > 0) {
             respond(itt, TaskMgmtResponse.FUNCTION_COMPLETE); // held for CmdSN order: it never runs
             return;
         }
         // RFC 7143 11.5.1 b: a task never received (RefCmdSN inside the window, before this TMF)
         // is considered received and aborted; otherwise it does not exist.
-        boolean notYetReceived = SerialNumbers.atMost(connection.window().expCmdSn(), refCmdSn)
+        boolean notYetReceived = SerialNumbers.atMost(connection.ordering().expCmdSn(), refCmdSn)
                 && SerialNumbers.lessThan(refCmdSn, cmdSn);
         if (notYetReceived) {
-            connection.consumeCmdSn(refCmdSn, false);
+            connection.ordering().consumeCmdSn(refCmdSn, false);
         }
         respond(itt, notYetReceived ? TaskMgmtResponse.FUNCTION_COMPLETE : TaskMgmtResponse.TASK_DOES_NOT_EXIST);
     }
@@ -98,7 +97,7 @@ final class TaskManagement {
     /** Aborts tasks of {@code lun} (null: all) on every session of this target, this one included. */
     private CompletableFuture<Void> abortEverywhere(Long lun, String why) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        connection.dropWaiting(IscsiConnection.scsiCommandsFor(lun));
+        connection.ordering().dropTasks(IscsiConnection.scsiCommandsFor(lun));
         all.add(commands.abortAll(lun, why));
         for (IscsiSession other : gateway.sessions().sessions()) {
             if (other != session && !other.discovery() && session.targetName().equals(other.targetName())) {

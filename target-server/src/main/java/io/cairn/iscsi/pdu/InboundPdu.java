@@ -11,7 +11,7 @@ import io.netty.util.ReferenceCounted;
  * <p>Ownership: the PDU owns {@link #data()}; whoever consumes the PDU last calls {@link #release()}
  * (or takes the data with {@code data().retain()} first). Subclasses never copy the data.
  */
-public abstract class InboundPdu extends AbstractReferenceCounted {
+public abstract class InboundPdu extends AbstractReferenceCounted implements ReceivedPdu {
 
     /** The basic header segment (RFC 7143 11.2.1), exactly 48 bytes. */
     protected final byte[] bhs;
@@ -37,6 +37,7 @@ public abstract class InboundPdu extends AbstractReferenceCounted {
     }
 
     /** Calls the visitor method for this PDU's kind. */
+    @Override
     public abstract void accept(InboundPduVisitor visitor);
 
     public final int opcode() {

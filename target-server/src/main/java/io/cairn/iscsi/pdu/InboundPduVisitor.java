@@ -1,6 +1,6 @@
 package io.cairn.iscsi.pdu;
 
-/** Dispatch of received PDUs by kind. Each method takes ownership of the PDU. */
+/** Dispatch of received PDUs by kind ({@link ReceivedPdu#accept}). Each method takes ownership of the PDU. */
 public interface InboundPduVisitor {
     void onNopOut(NopOut pdu);
 
@@ -18,4 +18,7 @@ public interface InboundPduVisitor {
 
     /** A PDU with an opcode this target does not support (including SNACK at ErrorRecoveryLevel 0). */
     void onUnsupported(UnsupportedPdu pdu);
+
+    /** What the decoder emitted in place of a PDU it could not accept (it holds no buffer). */
+    void onMalformed(MalformedPdu pdu);
 }

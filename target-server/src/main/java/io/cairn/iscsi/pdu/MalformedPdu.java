@@ -11,7 +11,12 @@ package io.cairn.iscsi.pdu;
  * @param fatal    whether the byte stream is no longer framed reliably (the decoder has stopped)
  * @param detail   for logs
  */
-public record MalformedPdu(int reason, byte[] header, boolean fatal, String detail) {
+public record MalformedPdu(int reason, byte[] header, boolean fatal, String detail) implements ReceivedPdu {
     /** No Reject: the connection is dropped without answering (a header digest error). */
     public static final int NO_REJECT = 0;
+
+    @Override
+    public void accept(InboundPduVisitor visitor) {
+        visitor.onMalformed(this);
+    }
 }

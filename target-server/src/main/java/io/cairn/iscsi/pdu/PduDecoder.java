@@ -14,7 +14,7 @@ import java.util.List;
  * for any data; in {@code DATA} it takes the data as a retained slice (no copy). A header it cannot
  * trust ends decoding ({@code BROKEN}): a {@link MalformedPdu} is emitted and later bytes ignored.
  *
- * <p>Emits {@link InboundPdu} (ownership passes downstream) or {@link MalformedPdu}.
+ * <p>Emits {@link ReceivedPdu}s: an {@link InboundPdu} (ownership passes downstream) or a {@link MalformedPdu}.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
 

@@ -6,7 +6,7 @@ package io.cairn.iscsi.session;
  * CmdSN is the next expected one; one inside the window but ahead waits; one outside is ignored.
  * Event-loop confined.
  */
-public final class CommandWindow {
+final class CommandWindow {
 
     /** Where a received CmdSN falls. */
     public enum Position { NEXT, AHEAD, OUTSIDE }
@@ -24,14 +24,15 @@ public final class CommandWindow {
     }
 
     public Position classify(int cmdSn) {
+        // RFC 7143 4.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored. With every
+        // slot taken MaxCmdSN is ExpCmdSN - 1: the window is closed, even to ExpCmdSN itself.
+        if (!SerialNumbers.atMost(cmdSn, maxCmdSn())) {
+            return Position.OUTSIDE;
+        }
         if (cmdSn == expCmdSn) {
             return Position.NEXT;
         }
-        // RFC 7143 4.2.2.1: commands outside ExpCmdSN..MaxCmdSN are silently ignored.
-        if (SerialNumbers.lessThan(expCmdSn, cmdSn) && SerialNumbers.atMost(cmdSn, maxCmdSn())) {
-            return Position.AHEAD;
-        }
-        return Position.OUTSIDE;
+        return SerialNumbers.lessThan(expCmdSn, cmdSn) ? Position.AHEAD : Position.OUTSIDE;
     }
 
     /** The next expected command arrived and takes a slot until {@link #completed()}. */

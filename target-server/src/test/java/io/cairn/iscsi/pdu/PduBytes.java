@@ -67,4 +67,13 @@ public final class PduBytes {
     public ByteBuf wire() {
         return wire(false, false, false, false);
     }
+
+    /** The PDU as the decoder would emit it, its data in a buffer of its own (the caller owns the PDU). */
+    public InboundPdu pdu() {
+        bhs[4] = 0;
+        bhs[5] = (byte) (data.length >>> 16);
+        bhs[6] = (byte) (data.length >>> 8);
+        bhs[7] = (byte) data.length;
+        return InboundPdu.of(bhs.clone(), Unpooled.buffer(data.length).writeBytes(data));
+    }
 }
