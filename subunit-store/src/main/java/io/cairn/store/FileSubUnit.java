@@ -4,6 +4,7 @@ import io.cairn.block.ThinProvisioning;
 import io.cairn.replica.SubUnitReplica;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.replica.BlockVersion;
 import io.cairn.replica.VersionSnapshot;
@@ -61,6 +62,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final VersionClock clock;
     private final Executor executor;
     private final Executor syncExecutor;
+    private final BlockGeometry geometry;
     private final int blockSize;
     private final long blockCount;
     private final int granuleBlocks;
@@ -69,14 +71,15 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final AtomicLong epoch = new AtomicLong();
 
     private FileSubUnit(FileChannel data, VersionMap map, VersionClock clock, Executor executor,
-                        Executor syncExecutor, int blockSize, long blockCount) {
+                        Executor syncExecutor, BlockGeometry geometry) {
         this.data = data;
         this.map = map;
         this.clock = clock;
         this.executor = executor;
         this.syncExecutor = syncExecutor;
-        this.blockSize = blockSize;
-        this.blockCount = blockCount;
+        this.geometry = geometry;
+        this.blockSize = geometry.blockSize();
+        this.blockCount = geometry.blockCount();
         this.granuleBlocks = map.replicationBlockBytes() / blockSize;
         epoch.set(map.maxVersion().epoch());
     }
@@ -96,13 +99,8 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
                                    int replicationBlockBytes, VersionClock clock, Executor executor,
                                    Executor syncExecutor) throws IOException {
-        if (blockSize != 512 && blockSize != 4096) {
-            throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
-        }
-        if (blockCount <= 0) {
-            throw new IllegalArgumentException("block count must be positive: " + blockCount);
-        }
-        long bytes = Math.multiplyExact(blockCount, (long) blockSize);
+        BlockGeometry geometry = new BlockGeometry(blockSize, blockCount);
+        long bytes = geometry.bytes();
         if (Files.exists(versionsFile)) {
             VersionMap map = VersionMap.open(versionsFile);
             FileChannel ch = null;
@@ -112,7 +110,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 if (ch.size() != bytes) {
                     throw new IOException("block file " + blocksFile + " has " + ch.size() + " bytes, expected " + bytes);
                 }
-                return new FileSubUnit(ch, map, clock, executor, syncExecutor, blockSize, blockCount);
+                return new FileSubUnit(ch, map, clock, executor, syncExecutor, geometry);
             } catch (IOException | RuntimeException e) {
                 map.close();
                 if (ch != null) {
@@ -132,7 +130,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             long granule = replicationBlockBytes / blockSize;
             VersionMap map = VersionMap.create(versionsFile, (blockCount + granule - 1) / granule,
                     replicationBlockBytes);
-            return new FileSubUnit(ch, map, clock, executor, syncExecutor, blockSize, blockCount);
+            return new FileSubUnit(ch, map, clock, executor, syncExecutor, geometry);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -151,13 +149,8 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     }
 
     @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public long blockCount() {
-        return blockCount;
+    public BlockGeometry geometry() {
+        return geometry;
     }
 
     @Override
@@ -197,8 +190,8 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     public CompletableFuture<BlockVersion> write(long lba, ByteBuf data, boolean fua, long epoch) {
         return mutate(() -> {
             try {
-                long blocks = blocksOf(data);
-                checkRange(lba, blocks);
+                long blocks = geometry.blocksIn(data.readableBytes());
+                geometry.checkRange(lba, blocks);
                 if (blocks == 0) {
                     return BlockVersion.NONE;
                 }
@@ -235,7 +228,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 if (block.readableBytes() != blockSize) {
                     throw new IllegalArgumentException("write same pattern must be one block");
                 }
-                checkRange(lba, blocks);
+                geometry.checkRange(lba, blocks);
                 if (blocks == 0) {
                     return null;
                 }
@@ -259,7 +252,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
         return mutate(() -> {
-            checkRange(lba, blocks);
+            geometry.checkRange(lba, blocks);
             if (blocks > 0) {
                 deallocate(lba, blocks, epoch);
             }
@@ -278,11 +271,11 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua, long epoch) {
         return mutate(() -> {
             try {
-                long blocks = blocksOf(verify);
+                long blocks = geometry.blocksIn(verify.readableBytes());
                 if (write.readableBytes() != verify.readableBytes()) {
                     throw new IllegalArgumentException("verify and write data differ in length");
                 }
-                checkRange(lba, blocks);
+                geometry.checkRange(lba, blocks);
                 if (blocks == 0) {
                     return -1L;
                 }
@@ -312,7 +305,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     @Override
     public CompletableFuture<List<LbaExtent>> lbaStatus(long lba, int maxExtents) {
         return submit(() -> {
-            checkRange(lba, 0);
+            geometry.checkRange(lba, 0);
             List<LbaExtent> extents = new ArrayList<>();
             long pos = lba;
             while (pos < blockCount && extents.size() < maxExtents) {
@@ -480,7 +473,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     // --- I/O under the caller's locks ---
 
     private ByteBuf readRange(long lba, int blocks) throws IOException {
-        checkRange(lba, blocks);
+        geometry.checkRange(lba, blocks);
         int len = Math.multiplyExact(blocks, blockSize);
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(len, len);
         boolean done = false;
@@ -679,23 +672,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         return Math.min(blockCount, (long) (g + 1) * granuleBlocks);
     }
 
-    private long blocksOf(ByteBuf buf) {
-        if (buf.readableBytes() % blockSize != 0) {
-            throw new IllegalArgumentException("data is not a whole number of blocks: " + buf.readableBytes());
-        }
-        return buf.readableBytes() / blockSize;
-    }
-
     private void checkBlocks(int first, int count) {
         if (first < 0 || count < 0 || first > map.entryCount() || count > map.entryCount() - first) {
             throw new IllegalArgumentException("replication blocks " + first + "+" + count + " outside "
                     + map.entryCount());
-        }
-    }
-
-    private void checkRange(long lba, long blocks) {
-        if (lba < 0 || blocks < 0 || lba > blockCount || blocks > blockCount - lba) {
-            throw new IllegalArgumentException("range " + lba + "+" + blocks + " outside " + blockCount + " blocks");
         }
     }
 

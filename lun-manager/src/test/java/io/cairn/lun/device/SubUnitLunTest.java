@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.testkit.replica.MemorySubUnit;
 import io.netty.buffer.ByteBuf;
@@ -285,8 +286,7 @@ class SubUnitLunTest {
                     new BlockDeviceException(BlockDeviceException.Kind.MEDIUM_ERROR, "injected"));
         }
 
-        @Override public int blockSize() { return inner.blockSize(); }
-        @Override public long blockCount() { return inner.blockCount(); }
+        @Override public BlockGeometry geometry() { return inner.geometry(); }
         @Override public CompletableFuture<ByteBuf> read(long lba, int blocks) { return fail(); }
         @Override public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
             data.release();
@@ -316,8 +316,7 @@ class SubUnitLunTest {
             this.returned = returned;
         }
 
-        @Override public int blockSize() { return inner.blockSize(); }
-        @Override public long blockCount() { return inner.blockCount(); }
+        @Override public BlockGeometry geometry() { return inner.geometry(); }
         @Override public CompletableFuture<ByteBuf> read(long lba, int blocks) {
             return inner.read(lba, blocks).thenApply(b -> {
                 synchronized (returned) {

@@ -1,6 +1,7 @@
 package io.cairn.testkit.block;
 
 import io.cairn.block.BlockDevice;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MemoryBlockDevice implements BlockDevice {
 
+    private final BlockGeometry geometry;
     private final int blockSize;
     private final long blockCount;
     private final byte[] data;
@@ -23,19 +25,15 @@ public final class MemoryBlockDevice implements BlockDevice {
     public int fuaWrites;
 
     public MemoryBlockDevice(int blockSize, int blockCount) {
+        this.geometry = new BlockGeometry(blockSize, blockCount);
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.data = new byte[blockSize * blockCount];
     }
 
     @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public long blockCount() {
-        return blockCount;
+    public BlockGeometry geometry() {
+        return geometry;
     }
 
     @Override
