@@ -23,9 +23,11 @@ import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
- * A sub-unit held in a heap array, for tests of everything above the block device. Same semantics
- * as the store's file-backed sub-unit (FileSubUnit): deallocation in whole granules, zeros on read (LBPRZ), every operation
- * atomic (one monitor), buffer ownership as {@link BlockDevice} documents. Nothing is durable.
+ * A sub-unit held in a heap array, for tests of everything above the block device: the one
+ * in-memory {@link BlockDevice} of the testkit. Same semantics as the store's file-backed sub-unit
+ * (FileSubUnit): deallocation in whole granules, zeros on read (LBPRZ), every operation atomic (one
+ * monitor), buffer ownership as {@link BlockDevice} documents. Nothing is durable; what the SCSI
+ * layer asked to make durable is counted ({@link #flushes}, {@link #fuaWrites}) for its tests.
  * Versions as {@link SubUnitReplica} documents, the granule being the replication block; ids come
  * from the given supplier (a local counter by default).
  * Operations run on the given executor ({@code Runnable::run} completes them on the caller).
@@ -39,6 +41,8 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     private final BlockVersion[] versions;
     private final LongSupplier ids;
     private long epoch;
+    private int flushes;
+    private int fuaWrites;
 
     public MemorySubUnit(long blockCount, int blockSize, int granuleBlocks, Executor executor) {
         this(blockCount, blockSize, granuleBlocks, executor, new AtomicLong()::incrementAndGet);
@@ -73,6 +77,22 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
         return granuleBlocks;
     }
 
+    /** Flushes completed so far. */
+    public synchronized int flushes() {
+        return flushes;
+    }
+
+    /** WRITEs with FUA completed so far (epoch-stamped or not; not WRITE SAME or COMPARE AND WRITE). */
+    public synchronized int fuaWrites() {
+        return fuaWrites;
+    }
+
+    /** A copy of the bytes of block {@code lba}, for assertions. */
+    public synchronized byte[] block(long lba) {
+        geometry.checkRange(lba, 1);
+        return Arrays.copyOfRange(data, off(lba), off(lba + 1));
+    }
+
     /** Returns a heap copy that the caller owns and must release. */
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
@@ -103,6 +123,9 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     }
                     BlockVersion version = stamp(epoch);
                     put(lba, buf, version);
+                    if (fua) {
+                        fuaWrites++;
+                    }
                     return version;
                 }
             } finally {
@@ -113,7 +136,12 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
 
     @Override
     public CompletableFuture<Void> flush() {
-        return submit(() -> null);
+        return submit(() -> {
+            synchronized (this) {
+                flushes++;
+            }
+            return null;
+        });
     }
 
     /** Takes ownership of {@code block}; released when the command completes or fails. */
