@@ -14,6 +14,9 @@ import io.cairn.lun.fakes.FakePlacementStore;
 import io.cairn.replica.ReplicaException;
 import io.cairn.replica.ReplicaService;
 import io.cairn.replica.SubUnitId;
+import io.cairn.testkit.replica.MemoryReplicaService;
+import io.cairn.testkit.replica.MemoryReplicaService.Call;
+import io.cairn.testkit.replica.MemorySubUnits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,18 +42,21 @@ class DistributedLunTest {
     static final int SUB_UNITS = 4;
 
     private final FakePlacementStore placements = new FakePlacementStore();
-    private final Map<SubUnitId, byte[]> content = FakeStore.sharedContent();
-    private final List<FakeStore.Call> calls = FakeStore.sharedLog();
-    private final Map<Integer, FakeStore> stores = Map.of(
-            1, new FakeStore(1, SUB * BS, placements, content, calls),
-            2, new FakeStore(2, SUB * BS, placements, content, calls),
-            3, new FakeStore(3, SUB * BS, placements, content, calls));
+    /** Shared by every node, as replication would make their copies. */
+    private final MemorySubUnits content = new MemorySubUnits(SUB, BS);
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<Integer, MemoryReplicaService> stores = Map.of(1, store(1), 2, store(2), 3, store(3));
     private final List<ByteBuf> handedOver = new ArrayList<>();
     private final Random random = new Random(11);
     private ScheduledExecutorService timer;
 
     static final LunDefinition DEFINITION = new LunDefinition(LUN, "iqn.2024-01.io.cairn:vol-a", BS,
             (long) SUB * SUB_UNITS, SUB, 2, "6" + "1".repeat(31), "S1", 0);
+
+    /** A store node that serves only as its sub-units' primary at their epoch, logging every call. */
+    private MemoryReplicaService store(int node) {
+        return new MemoryReplicaService(node, content).servingPlacement(placements).loggingTo(calls);
+    }
 
     @BeforeEach
     void setUp() {
@@ -117,7 +124,7 @@ class DistributedLunTest {
         byte[] data = randomBytes(12); // lba 6..17: sub-units 0, 1 and 2
         lun.write(6, buffer(data), false).get(10, TimeUnit.SECONDS);
         assertArrayEquals(data, readAll(lun, 6, 12));
-        for (FakeStore.Call c : calls) {
+        for (Call c : calls) {
             SubUnitPlacement p = placements.get(LUN, c.id().index()).orElseThrow();
             assertEquals(p.primary(), c.node(), "sent to a non-primary: " + c);
             assertEquals(p.epoch(), c.epoch());
@@ -138,7 +145,7 @@ class DistributedLunTest {
 
         assertEquals(2, placements.get(LUN, 0).orElseThrow().primary());
         assertTrue(calls.stream().anyMatch(c -> c.node() == 1 && c.id().index() == 0), "tried the old primary first");
-        FakeStore.Call last = calls.stream().filter(c -> c.id().index() == 0).reduce((a, b) -> b).orElseThrow();
+        Call last = calls.stream().filter(c -> c.id().index() == 0).reduce((a, b) -> b).orElseThrow();
         assertEquals(2, last.node());
         assertEquals(2, last.epoch(), "the retry carries the new epoch");
         assertArrayEquals(data, readAll(lun, 0, 16), "the retried write had the whole data");
@@ -207,7 +214,7 @@ class DistributedLunTest {
     void aReadArrivingAfterGivingUpIsReleased() throws Exception {
         CompletableFuture<ByteBuf> late = new CompletableFuture<>();
         List<CompletableFuture<ByteBuf>> attempts = new ArrayList<>();
-        ReplicaService slow = new FakeStore(1, SUB * BS, placements, content, calls) {
+        ReplicaService slow = new MemoryReplicaService(1, content) {
             @Override
             public CompletableFuture<ByteBuf> read(SubUnitId id, long epoch, long lba, int blocks) {
                 attempts.add(late);
@@ -215,7 +222,7 @@ class DistributedLunTest {
                         ? CompletableFuture.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "busy"))
                         : late;
             }
-        };
+        }.servingPlacement(placements).loggingTo(calls);
         DistributedLun lun = new DistributedLun(DEFINITION, placements, id -> slow, timer, Duration.ofMillis(700),
                 System::nanoTime);
         CompletableFuture<ByteBuf> read = lun.read(0, 1);
