@@ -22,11 +22,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface BlockDevice {
 
+    /** Block size and count, with the range checks against them. */
+    BlockGeometry geometry();
+
     /** Logical block size in bytes: 512 or 4096. */
-    int blockSize();
+    default int blockSize() {
+        return geometry().blockSize();
+    }
 
     /** Number of logical blocks. */
-    long blockCount();
+    default long blockCount() {
+        return geometry().blockCount();
+    }
 
     /** Reads {@code blocks} blocks at {@code lba}; unwritten or unmapped blocks read as zeros. */
     CompletableFuture<ByteBuf> read(long lba, int blocks);

@@ -1,6 +1,6 @@
 package io.cairn.scsi;
 
-import io.cairn.testkit.block.MemoryBlockDevice;
+import io.cairn.testkit.replica.MemorySubUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cairn.coord.scsi.ScsiContext;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@link DefaultScsiCore} over one 512-byte-block {@link MemoryBlockDevice} (LUN 0 of target T) and a
+ * A {@link DefaultScsiCore} over one 512-byte-block {@link MemorySubUnit} (LUN 0 of target T) and a
  * {@link MemoryScsiContextStore}, with two logged-in nexuses A and B. Every Data-Out given to it is
  * checked to be released exactly once; every Data-In is copied out and released.
  */
@@ -27,7 +27,7 @@ public final class CoreFixture {
     public static final ItNexus B = new ItNexus("iqn.1994-05.com.redhat:b,i,0x23d000000002", TARGET + ",t,0x0001", 1, 1);
     public static final int BLOCKS = 1024;
 
-    public final MemoryBlockDevice device = new MemoryBlockDevice(512, BLOCKS);
+    public final MemorySubUnit device = new MemorySubUnit(BLOCKS, 512);
     public final MemoryScsiContextStore store = new MemoryScsiContextStore();
     public final LogicalUnit unit = new LogicalUnit("lun-1", "6001405abcdef0123456789abcdef012", "CAIRN0001", device);
     public final FakeReservations reservations = new FakeReservations();

@@ -1,6 +1,7 @@
 package io.cairn.lun.device;
 
 import io.cairn.block.BlockDevice;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.placement.PlacementStore;
@@ -64,13 +65,8 @@ public final class DistributedLun implements BlockDevice {
     }
 
     @Override
-    public int blockSize() {
-        return lun.blockSize();
-    }
-
-    @Override
-    public long blockCount() {
-        return lun.blockCount();
+    public BlockGeometry geometry() {
+        return lun.geometry();
     }
 
     /** The returned buffer belongs to the caller. */

@@ -2,6 +2,7 @@ package io.cairn.lun.device;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.placement.PlacementStore;
@@ -55,8 +56,7 @@ final class RemoteSubUnit implements BlockDevice {
     private static final long MAX_POLL_MILLIS = 100;
 
     private final SubUnitId id;
-    private final int blockSize;
-    private final long blockCount;
+    private final BlockGeometry geometry;
     private final PlacementStore placements;
     private final Nodes nodes;
     private final ScheduledExecutorService timer;
@@ -66,8 +66,7 @@ final class RemoteSubUnit implements BlockDevice {
     RemoteSubUnit(SubUnitId id, int blockSize, long blockCount, PlacementStore placements, Nodes nodes,
                   ScheduledExecutorService timer, Duration failoverWait, LongSupplier nanoTime) {
         this.id = id;
-        this.blockSize = blockSize;
-        this.blockCount = blockCount;
+        this.geometry = new BlockGeometry(blockSize, blockCount);
         this.placements = placements;
         this.nodes = nodes;
         this.timer = timer;
@@ -75,14 +74,10 @@ final class RemoteSubUnit implements BlockDevice {
         this.nanoTime = nanoTime;
     }
 
+    /** The sub-unit's share of the LUN; its primary checks every request against its own copy's. */
     @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public long blockCount() {
-        return blockCount;
+    public BlockGeometry geometry() {
+        return geometry;
     }
 
     /** The buffer returned belongs to the caller. */

@@ -2,6 +2,7 @@ package io.cairn.lun.device;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.block.ThinProvisioning;
 import io.netty.buffer.ByteBuf;
@@ -31,8 +32,7 @@ import java.util.function.Supplier;
 public final class SubUnitLun implements BlockDevice, ThinProvisioning {
     private final List<BlockDevice> subUnits;
     private final long subUnitBlocks;
-    private final int blockSize;
-    private final long blockCount;
+    private final BlockGeometry geometry;
     private final SubUnitLocks locks;
 
     private record Piece(int index, long lba, long blocks, long offset) {}
@@ -43,7 +43,7 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
         }
         this.subUnits = List.copyOf(subUnits);
         this.subUnitBlocks = subUnitBlocks;
-        this.blockSize = subUnits.get(0).blockSize();
+        int blockSize = subUnits.get(0).blockSize();
         long total = 0;
         for (int i = 0; i < subUnits.size(); i++) {
             BlockDevice d = subUnits.get(i);
@@ -55,18 +55,13 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
             }
             total += d.blockCount();
         }
-        this.blockCount = total;
+        this.geometry = new BlockGeometry(blockSize, total);
         this.locks = new SubUnitLocks(subUnits.size());
     }
 
     @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public long blockCount() {
-        return blockCount;
+    public BlockGeometry geometry() {
+        return geometry;
     }
 
     /** The coarsest granule of the sub-units (1 if they do not say), as long as it divides sub-units. */
@@ -106,13 +101,10 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
         List<Piece> pieces;
         List<ByteBuf> slices = new ArrayList<>();
         try {
-            if (data.readableBytes() % blockSize != 0) {
-                throw new IllegalArgumentException("data is not a whole number of blocks");
-            }
-            pieces = split(lba, data.readableBytes() / blockSize);
+            pieces = split(lba, geometry.blocksIn(data.readableBytes()));
             for (Piece p : pieces) {
-                slices.add(data.retainedSlice(data.readerIndex() + (int) (p.offset() * blockSize),
-                        (int) (p.blocks() * blockSize)));
+                slices.add(data.retainedSlice(data.readerIndex() + (int) (p.offset() * geometry.blockSize()),
+                        (int) (p.blocks() * geometry.blockSize())));
             }
         } catch (RuntimeException e) {
             slices.forEach(ByteBuf::release);
@@ -187,10 +179,10 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua) {
         List<Piece> pieces;
         try {
-            if (verify.readableBytes() != write.readableBytes() || verify.readableBytes() % blockSize != 0) {
-                throw new IllegalArgumentException("verify and write must be the same whole number of blocks");
+            if (verify.readableBytes() != write.readableBytes()) {
+                throw new IllegalArgumentException("verify and write data differ in length");
             }
-            pieces = split(lba, verify.readableBytes() / blockSize);
+            pieces = split(lba, geometry.blocksIn(verify.readableBytes()));
         } catch (RuntimeException e) {
             verify.release();
             write.release();
@@ -232,7 +224,8 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (Piece p : pieces) {
                 writes.add(subUnits.get(p.index()).write(p.lba(), write.retainedSlice(
-                        write.readerIndex() + (int) (p.offset() * blockSize), (int) (p.blocks() * blockSize)), fua));
+                        write.readerIndex() + (int) (p.offset() * geometry.blockSize()),
+                        (int) (p.blocks() * geometry.blockSize())), fua));
             }
             return all(writes).thenApply(r -> -1L);
         }).whenComplete((r, e) -> {
@@ -247,11 +240,12 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
      */
     @Override
     public CompletableFuture<List<LbaExtent>> lbaStatus(long lba, int maxExtents) {
-        if (lba < 0 || lba > blockCount || maxExtents < 0) {
-            return failed(new IllegalArgumentException("lba " + lba + " outside " + blockCount + " blocks"));
+        if (maxExtents < 0 || !geometry.contains(lba, 0)) {
+            return failed(new IllegalArgumentException("get lba status from " + lba + " for " + maxExtents
+                    + " extents: outside " + geometry.blockCount() + " blocks"));
         }
         List<LbaExtent> out = new ArrayList<>();
-        if (lba == blockCount || maxExtents == 0) {
+        if (lba == geometry.blockCount() || maxExtents == 0) {
             return CompletableFuture.completedFuture(out);
         }
         return statusFrom((int) (lba / subUnitBlocks), lba % subUnitBlocks, maxExtents, out);
@@ -281,9 +275,7 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
     // --- splitting, locking, joining ---
 
     private List<Piece> split(long lba, long blocks) {
-        if (lba < 0 || blocks < 0 || lba > blockCount || blocks > blockCount - lba) {
-            throw new IllegalArgumentException("range " + lba + "+" + blocks + " outside " + blockCount + " blocks");
-        }
+        geometry.checkRange(lba, blocks);
         List<Piece> pieces = new ArrayList<>();
         if (blocks == 0) { // still one (empty) piece, so the sub-unit applies its own rules
             int index = (int) Math.min(lba / subUnitBlocks, subUnits.size() - 1);

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
+import io.cairn.testkit.block.BlockDeviceContract;
 import io.cairn.testkit.replica.MemorySubUnit;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,33 +24,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SubUnitLunTest {
-    static final int BS = 512;
+/**
+ * The block-device contract over several sub-units (of 8 blocks, two granules each, the last one
+ * shorter), then what splitting adds: pieces in the right sub-units, one command's outcome, atomic
+ * spanning COMPARE AND WRITE.
+ */
+class SubUnitLunTest extends BlockDeviceContract {
     static final int SUB = 8;
 
-    private ExecutorService executor;
-    private final List<ByteBuf> handedOver = new ArrayList<>();
-    private final Random random = new Random(7);
+    private final Random ops = new Random(7);
 
-    @BeforeEach
-    void start() {
-        executor = Executors.newFixedThreadPool(4);
-    }
-
-    @AfterEach
-    void everyInputReleased() throws Exception {
-        executor.shutdown();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        for (ByteBuf b : handedOver) {
-            assertEquals(0, b.refCnt(), "an input buffer was not released");
+    @Override
+    protected BlockDevice newDevice(long blockCount) {
+        List<BlockDevice> units = new ArrayList<>();
+        for (long first = 0; first < blockCount; first += SUB) {
+            units.add(new MemorySubUnit(Math.min(SUB, blockCount - first), BS, GRANULE, executor));
         }
+        return new SubUnitLun(units, SUB);
     }
 
-    /** 7 sub-units of 8 blocks and a last one of 5: 61 blocks. */
+    /** 7 sub-units of 8 blocks and a last one of 5: 61 blocks, 2-block granules. */
     private List<BlockDevice> subUnits() {
         List<BlockDevice> units = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -58,31 +53,6 @@ class SubUnitLunTest {
         }
         units.add(new MemorySubUnit(5, BS, 2, executor));
         return units;
-    }
-
-    private ByteBuf in(byte[] bytes) {
-        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
-        handedOver.add(b);
-        return b;
-    }
-
-    private byte[] randomBlocks(int blocks) {
-        byte[] b = new byte[blocks * BS];
-        random.nextBytes(b);
-        return b;
-    }
-
-    private static <T> T get(CompletableFuture<T> f) throws Exception {
-        return f.get(30, TimeUnit.SECONDS);
-    }
-
-    private static byte[] read(BlockDevice d, long lba, int blocks) throws Exception {
-        ByteBuf b = get(d.read(lba, blocks));
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
     }
 
     @Test
@@ -117,17 +87,17 @@ class SubUnitLunTest {
         SubUnitLun lun = new SubUnitLun(subUnits(), SUB);
         byte[] ref = new byte[61 * BS];
         for (int op = 0; op < 400; op++) {
-            int lba = random.nextInt(61);
-            int blocks = 1 + random.nextInt(Math.min(20, 61 - lba));
-            switch (random.nextInt(5)) {
+            int lba = ops.nextInt(61);
+            int blocks = 1 + ops.nextInt(Math.min(20, 61 - lba));
+            switch (ops.nextInt(5)) {
                 case 0 -> {
                     byte[] data = randomBlocks(blocks);
-                    get(lun.write(lba, in(data), random.nextBoolean()));
+                    get(lun.write(lba, in(data), ops.nextBoolean()));
                     System.arraycopy(data, 0, ref, lba * BS, data.length);
                 }
                 case 1 -> {
-                    byte[] pattern = random.nextBoolean() ? new byte[BS] : randomBlocks(1);
-                    get(lun.writeSame(lba, blocks, in(pattern), random.nextBoolean(), false));
+                    byte[] pattern = ops.nextBoolean() ? new byte[BS] : randomBlocks(1);
+                    get(lun.writeSame(lba, blocks, in(pattern), ops.nextBoolean(), false));
                     for (int b = 0; b < blocks; b++) {
                         System.arraycopy(pattern, 0, ref, (lba + b) * BS, BS);
                     }
@@ -139,8 +109,8 @@ class SubUnitLunTest {
                 case 3 -> {
                     byte[] current = Arrays.copyOfRange(ref, lba * BS, (lba + blocks) * BS);
                     byte[] next = randomBlocks(blocks);
-                    boolean spoil = random.nextBoolean();
-                    int at = random.nextInt(current.length);
+                    boolean spoil = ops.nextBoolean();
+                    int at = ops.nextInt(current.length);
                     if (spoil) {
                         current[at] ^= 0x40;
                     }
@@ -285,8 +255,7 @@ class SubUnitLunTest {
                     new BlockDeviceException(BlockDeviceException.Kind.MEDIUM_ERROR, "injected"));
         }
 
-        @Override public int blockSize() { return inner.blockSize(); }
-        @Override public long blockCount() { return inner.blockCount(); }
+        @Override public BlockGeometry geometry() { return inner.geometry(); }
         @Override public CompletableFuture<ByteBuf> read(long lba, int blocks) { return fail(); }
         @Override public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
             data.release();
@@ -316,8 +285,7 @@ class SubUnitLunTest {
             this.returned = returned;
         }
 
-        @Override public int blockSize() { return inner.blockSize(); }
-        @Override public long blockCount() { return inner.blockCount(); }
+        @Override public BlockGeometry geometry() { return inner.geometry(); }
         @Override public CompletableFuture<ByteBuf> read(long lba, int blocks) {
             return inner.read(lba, blocks).thenApply(b -> {
                 synchronized (returned) {

@@ -13,9 +13,13 @@ import io.cairn.replica.ReplicaException;
 import io.cairn.replica.ReplicaException.Kind;
 import io.cairn.replica.SubUnitId;
 import io.cairn.replica.Verification;
+import io.cairn.replica.VersionSnapshot;
+import io.cairn.testkit.replica.MemoryReplicaService;
+import io.cairn.testkit.replica.MemorySubUnits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,14 +31,63 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** BlockClient against BlockServer over loopback TCP, the service an in-memory fake. */
+/** BlockClient against BlockServer over loopback TCP, the service an in-memory one. */
 class BlockClientServerTest {
     private static final SubUnitId SUB = new SubUnitId("lun-1", 2);
-    private static final int BLOCK = FakeReplicaService.BLOCK;
+    private static final int BLOCK = 512;
+    private static final int BLOCKS = 64;
 
     private final BlockTransport transport = new BlockTransport(2);
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private FakeReplicaService service = new FakeReplicaService();
+    private DistinctAnswers service = new DistinctAnswers();
+
+    /** What a replicate call carried. */
+    record Replicated(SubUnitId id, int first, int count, String hexData, BlockVersion version, boolean fua) {}
+
+    /**
+     * The in-memory service with distinctive answers where the wire must carry every field as it
+     * was: replicate records what arrived instead of applying it, versions and verify answer with
+     * {@link FrameCodecTest#snapshot} (node 7, digests 11, -12, 13). The checks still apply.
+     */
+    private static final class DistinctAnswers extends MemoryReplicaService {
+        private final List<Replicated> replicated = new ArrayList<>();
+
+        DistinctAnswers() {
+            super(7, new MemorySubUnits(BLOCKS, BLOCK));
+            notHosting("absent");
+        }
+
+        synchronized List<Replicated> replicated() {
+            return List.copyOf(replicated);
+        }
+
+        @Override
+        public CompletableFuture<Void> replicate(SubUnitId id, long epoch, int first, int count, ByteBuf data,
+                                                 BlockVersion version, boolean fua) {
+            return serve(Op.REPLICATE, id, epoch, () -> {
+                try {
+                    synchronized (this) {
+                        replicated.add(new Replicated(id, first, count, data == null ? null : ByteBufUtil.hexDump(data),
+                                version, fua));
+                    }
+                    return CompletableFuture.completedFuture(null);
+                } finally {
+                    ReferenceCountUtil.release(data);
+                }
+            }, data);
+        }
+
+        @Override
+        public CompletableFuture<VersionSnapshot> versions(SubUnitId id, long epoch) {
+            return serve(Op.VERSIONS, id, epoch, () -> CompletableFuture.completedFuture(FrameCodecTest.snapshot()));
+        }
+
+        @Override
+        public CompletableFuture<Verification> verify(SubUnitId id) {
+            return serve(Op.VERIFY, id, -1, () -> CompletableFuture.completedFuture(
+                    new Verification(7, FrameCodecTest.snapshot(), new long[] {11, -12, 13})));
+        }
+    }
     private BlockServer server;
     private InetSocketAddress address;
 
@@ -130,14 +183,14 @@ class BlockClientServerTest {
         String hex = ByteBufUtil.hexDump(replicationBlocks);
         get(client.replicate(SUB, 1, 6, 2, replicationBlocks, new BlockVersion(1, 42), true));
         get(client.replicate(SUB, 1, 8, 1, null, new BlockVersion(1, 43), false));
-        assertEquals(List.of(new FakeReplicaService.Replicated(SUB, 6, 2, hex, new BlockVersion(1, 42), true),
-                new FakeReplicaService.Replicated(SUB, 8, 1, null, new BlockVersion(1, 43), false)),
+        assertEquals(List.of(new Replicated(SUB, 6, 2, hex, new BlockVersion(1, 42), true),
+                new Replicated(SUB, 8, 1, null, new BlockVersion(1, 43), false)),
                 service.replicated());
 
-        FrameCodecTest.assertSameSnapshot(FakeReplicaService.snapshot(), get(client.versions(SUB, 1)));
+        FrameCodecTest.assertSameSnapshot(FrameCodecTest.snapshot(), get(client.versions(SUB, 1)));
         Verification v = get(client.verify(SUB));
         assertEquals(7, v.node());
-        FrameCodecTest.assertSameSnapshot(FakeReplicaService.snapshot(), v.versions());
+        FrameCodecTest.assertSameSnapshot(FrameCodecTest.snapshot(), v.versions());
         assertArrayEquals(new long[] {11, -12, 13}, v.contentDigests());
     }
 
@@ -154,7 +207,7 @@ class BlockClientServerTest {
         assertEquals(0, data.refCnt(), "the caller's buffer went to the wire and was released");
 
         assertEquals(Kind.NOT_HOSTED, failure(client.read(new SubUnitId("absent", 0), 5, 0, 1)).kind());
-        assertEquals(Kind.MEDIUM_ERROR, failure(client.read(SUB, 5, FakeReplicaService.BLOCKS, 1)).kind(),
+        assertEquals(Kind.MEDIUM_ERROR, failure(client.read(SUB, 5, BLOCKS, 1)).kind(),
                 "a device failure that is not a ReplicaException");
         get(client.flush(SUB, 5)); // the connection survived every refusal
     }
@@ -163,7 +216,7 @@ class BlockClientServerTest {
     void pipelinedRequestsMatchTheirResponsesWhenAnsweredInReverse() throws Exception {
         startServer(256, new InetSocketAddress("127.0.0.1", 0));
         BlockClient client = client(BlockClientSettings.defaults().withMaxInFlight(50));
-        for (int lba = 0; lba < FakeReplicaService.BLOCKS; lba++) {
+        for (int lba = 0; lba < BLOCKS; lba++) {
             get(client.write(SUB, 1, lba, filled(1, lba), false));
         }
         service.hold(true);
@@ -177,7 +230,7 @@ class BlockClientServerTest {
             int first = t;
             Thread caller = new Thread(() -> {
                 for (int i = first; i < 200; i += 4) {
-                    CompletableFuture<ByteBuf> read = client.read(SUB, 1, i % FakeReplicaService.BLOCKS, 1);
+                    CompletableFuture<ByteBuf> read = client.read(SUB, 1, i % BLOCKS, 1);
                     synchronized (reads) {
                         reads.set(i, read);
                     }
@@ -198,7 +251,7 @@ class BlockClientServerTest {
             service.releaseHeldReversed();
         }
         for (int i = 0; i < reads.size(); i++) {
-            assertBlocks(get(reads.get(i)), 1, i % FakeReplicaService.BLOCKS);
+            assertBlocks(get(reads.get(i)), 1, i % BLOCKS);
         }
     }
 
@@ -245,7 +298,7 @@ class BlockClientServerTest {
 
         service.hold(false);
         service.releaseHeldReversed();
-        service = new FakeReplicaService();
+        service = new DistinctAnswers();
         startServer(256, address);
         get(client.write(SUB, 1, 0, filled(1, 9), false));
         assertBlocks(get(client.read(SUB, 1, 0, 1)), 1, 9);

@@ -42,6 +42,12 @@ class FrameCodecTest {
         return b;
     }
 
+    /** Versions with every field distinctive: a big replication block, epochs 0..2, a negative id, one block unmapped. */
+    static VersionSnapshot snapshot() {
+        return new VersionSnapshot(65536, new long[] {1, 2, 0}, new long[] {5L << 48 | 1, -1, 0},
+                new boolean[] {true, true, false});
+    }
+
     /** One sample per message type; each call builds fresh buffers. */
     static List<Supplier<Message>> samples() {
         return List.of(
@@ -65,8 +71,8 @@ class FrameCodecTest {
                 () -> new MismatchResponse(517),
                 () -> new ExtentsResponse(List.of(new LbaExtent(0, 8, true), new LbaExtent(8, 1L << 35, false))),
                 () -> new ExtentsResponse(List.of()),
-                () -> new VersionsResponse(FakeReplicaService.snapshot()),
-                () -> new VerificationResponse(new Verification(3, FakeReplicaService.snapshot(), new long[] {1, 2, 3})),
+                () -> new VersionsResponse(snapshot()),
+                () -> new VerificationResponse(new Verification(3, snapshot(), new long[] {1, 2, 3})),
                 () -> new ErrorResponse(Kind.STALE_EPOCH, "epoch 3 < 4"),
                 () -> new ErrorResponse(Kind.MEDIUM_ERROR, ""));
     }

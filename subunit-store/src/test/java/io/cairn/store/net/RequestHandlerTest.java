@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.replica.ReplicaException.Kind;
 import io.cairn.replica.SubUnitId;
+import io.cairn.testkit.replica.MemoryReplicaService;
+import io.cairn.testkit.replica.MemorySubUnits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The server pipeline (decoder, encoder, request handler) in an EmbeddedChannel. */
 class RequestHandlerTest {
     private static final SubUnitId SUB = new SubUnitId("lun", 0);
-    private final FakeReplicaService service = new FakeReplicaService();
+    private final MemoryReplicaService service = new MemoryReplicaService(1, new MemorySubUnits(64, 512));
 
     private EmbeddedChannel server(int maxInFlight) {
         return new EmbeddedChannel(new FrameDecoder(4096), new FrameEncoder(4096),

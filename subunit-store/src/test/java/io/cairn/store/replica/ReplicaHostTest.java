@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.store.FileSubUnit;
 import io.cairn.store.SubUnitStore;
+import io.cairn.testkit.block.BlockBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,8 +59,7 @@ class ReplicaHostTest {
     private final Map<Integer, ReplicaService> reachable = new ConcurrentHashMap<>();
     private final Map<Integer, ReplicaHost> hosts = new ConcurrentHashMap<>();
     private final Map<Integer, SubUnitStore> stores = new ConcurrentHashMap<>();
-    private final List<ByteBuf> handedOver = new CopyOnWriteArrayList<>();
-    private final Random random = new Random(7);
+    private final BlockBuffers buffers = new BlockBuffers(BS, 7);
     private Duration timeout = Duration.ofSeconds(30);
 
     private final Peers peers = n -> {
@@ -95,9 +93,7 @@ class ReplicaHostTest {
         }
         executor.shutdown();
         executor.awaitTermination(10, TimeUnit.SECONDS);
-        for (ByteBuf b : handedOver) {
-            assertEquals(0, b.refCnt(), "a buffer handed to a host was not released");
-        }
+        buffers.assertAllReleased();
     }
 
     private ReplicaHost node(int id) throws Exception {
@@ -118,15 +114,11 @@ class ReplicaHostTest {
     }
 
     private ByteBuf in(byte[] bytes) {
-        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
-        handedOver.add(b);
-        return b;
+        return buffers.in(bytes);
     }
 
     private byte[] randomBlocks(int blocks) {
-        byte[] b = new byte[blocks * BS];
-        random.nextBytes(b);
-        return b;
+        return buffers.randomBlocks(blocks);
     }
 
     private static <T> T get(CompletableFuture<T> f) throws Exception {

@@ -19,7 +19,7 @@ class MediumAccessTest {
     void writeThenReadRoundTripsInEveryCdbSize() {
         byte[] data = pattern(2 * 512, 9);
         assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x2A, 10, 2, 0x08), data).status());
-        assertEquals(1, f.device.fuaWrites, "FUA reached the device");
+        assertEquals(1, f.device.fuaWrites(), "FUA reached the device");
         Reply r10 = f.run(A, rw10(0x28, 10, 2, 0x10));
         assertArrayEquals(data, r10.data());
         assertEquals(1024, r10.commandBytes());
@@ -53,7 +53,7 @@ class MediumAccessTest {
         byte[] data = pattern(512, 11);
         assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x2E, 5, 1, 0x02), data).status());
         assertArrayEquals(data, f.device.block(5));
-        assertEquals(1, f.device.fuaWrites);
+        assertEquals(1, f.device.fuaWrites());
     }
 
     @Test
@@ -83,7 +83,7 @@ class MediumAccessTest {
         assertTrue(f.run(A, rw10(0x34, BLOCKS, 1, 0)).is(SenseReason.LBA_OUT_OF_RANGE));
         assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x35, 0, 0, 0)).status());
         assertEquals(ScsiResult.GOOD, f.run(A, rw16(0x91, 0, 0, 0)).status());
-        assertEquals(2, f.device.flushes);
+        assertEquals(2, f.device.flushes());
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.cairn.testkit.replica;
 
-import io.cairn.block.ThinProvisioning;
-import io.cairn.replica.SubUnitReplica;
 import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
+import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
+import io.cairn.block.ThinProvisioning;
 import io.cairn.replica.BlockVersion;
+import io.cairn.replica.SubUnitReplica;
 import io.cairn.replica.VersionSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,16 +23,17 @@ import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
- * A sub-unit held in a heap array, for tests of everything above the block device. Same semantics
- * as the store's file-backed sub-unit (FileSubUnit): deallocation in whole granules, zeros on read (LBPRZ), every operation
- * atomic (one monitor), buffer ownership as {@link BlockDevice} documents. Nothing is durable.
+ * A sub-unit held in a heap array, for tests of everything above the block device: the one
+ * in-memory {@link BlockDevice} of the testkit. Same semantics as the store's file-backed sub-unit
+ * (FileSubUnit): deallocation in whole granules, zeros on read (LBPRZ), every operation atomic (one
+ * monitor), buffer ownership as {@link BlockDevice} documents. Nothing is durable; what the SCSI
+ * layer asked to make durable is counted ({@link #flushes}, {@link #fuaWrites}) for its tests.
  * Versions as {@link SubUnitReplica} documents, the granule being the replication block; ids come
  * from the given supplier (a local counter by default).
  * Operations run on the given executor ({@code Runnable::run} completes them on the caller).
  */
 public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
-    private final int blockSize;
-    private final long blockCount;
+    private final BlockGeometry geometry;
     private final int granuleBlocks;
     private final Executor executor;
     private final byte[] data;
@@ -39,20 +41,21 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     private final BlockVersion[] versions;
     private final LongSupplier ids;
     private long epoch;
+    private int flushes;
+    private int fuaWrites;
 
     public MemorySubUnit(long blockCount, int blockSize, int granuleBlocks, Executor executor) {
         this(blockCount, blockSize, granuleBlocks, executor, new AtomicLong()::incrementAndGet);
     }
 
     public MemorySubUnit(long blockCount, int blockSize, int granuleBlocks, Executor executor, LongSupplier ids) {
-        if (granuleBlocks < 1 || blockCount < 1) {
-            throw new IllegalArgumentException("granule and block count must be positive");
+        if (granuleBlocks < 1) {
+            throw new IllegalArgumentException("granule must be positive");
         }
-        this.blockSize = blockSize;
-        this.blockCount = blockCount;
+        this.geometry = new BlockGeometry(blockSize, blockCount);
         this.granuleBlocks = granuleBlocks;
         this.executor = executor;
-        this.data = new byte[Math.toIntExact(blockCount * blockSize)];
+        this.data = new byte[Math.toIntExact(geometry.bytes())];
         this.mapped = new boolean[Math.toIntExact((blockCount + granuleBlocks - 1) / granuleBlocks)];
         this.versions = new BlockVersion[mapped.length];
         Arrays.fill(versions, BlockVersion.NONE);
@@ -65,13 +68,8 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     }
 
     @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public long blockCount() {
-        return blockCount;
+    public BlockGeometry geometry() {
+        return geometry;
     }
 
     @Override
@@ -79,13 +77,29 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
         return granuleBlocks;
     }
 
+    /** Flushes completed so far. */
+    public synchronized int flushes() {
+        return flushes;
+    }
+
+    /** WRITEs with FUA completed so far (epoch-stamped or not; not WRITE SAME or COMPARE AND WRITE). */
+    public synchronized int fuaWrites() {
+        return fuaWrites;
+    }
+
+    /** A copy of the bytes of block {@code lba}, for assertions. */
+    public synchronized byte[] block(long lba) {
+        geometry.checkRange(lba, 1);
+        return Arrays.copyOfRange(data, off(lba), off(lba + 1));
+    }
+
     /** Returns a heap copy that the caller owns and must release. */
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
         return submit(() -> {
             synchronized (this) {
-                check(lba, blocks);
-                return Unpooled.copiedBuffer(data, off(lba), blocks * blockSize);
+                geometry.checkRange(lba, blocks);
+                return Unpooled.copiedBuffer(data, off(lba), blocks * geometry.blockSize());
             }
         });
     }
@@ -102,13 +116,16 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
         return submit(() -> {
             try {
                 synchronized (this) {
-                    long blocks = blocksOf(buf);
-                    check(lba, blocks);
+                    long blocks = geometry.blocksIn(buf.readableBytes());
+                    geometry.checkRange(lba, blocks);
                     if (blocks == 0) {
                         return BlockVersion.NONE;
                     }
                     BlockVersion version = stamp(epoch);
                     put(lba, buf, version);
+                    if (fua) {
+                        fuaWrites++;
+                    }
                     return version;
                 }
             } finally {
@@ -119,7 +136,12 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
 
     @Override
     public CompletableFuture<Void> flush() {
-        return submit(() -> null);
+        return submit(() -> {
+            synchronized (this) {
+                flushes++;
+            }
+            return null;
+        });
     }
 
     /** Takes ownership of {@code block}; released when the command completes or fails. */
@@ -134,11 +156,11 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                                              long epoch) {
         return submit(() -> {
             try {
-                if (block.readableBytes() != blockSize) {
+                if (block.readableBytes() != geometry.blockSize()) {
                     throw new IllegalArgumentException("write same pattern must be one block");
                 }
                 synchronized (this) {
-                    check(lba, blocks);
+                    geometry.checkRange(lba, blocks);
                     BlockVersion v = stamp(epoch);
                     if (unmap && isZero(block)) { // SBC-4 5.48
                         deallocate(lba, blocks, v);
@@ -164,7 +186,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
         return submit(() -> {
             synchronized (this) {
-                check(lba, blocks);
+                geometry.checkRange(lba, blocks);
                 deallocate(lba, blocks, stamp(epoch));
             }
             return null;
@@ -186,8 +208,8 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     throw new IllegalArgumentException("verify and write data differ in length");
                 }
                 synchronized (this) {
-                    long blocks = blocksOf(verify);
-                    check(lba, blocks);
+                    long blocks = geometry.blocksIn(verify.readableBytes());
+                    geometry.checkRange(lba, blocks);
                     int base = off(lba);
                     for (int i = 0; i < verify.readableBytes(); i++) {
                         if (data[base + i] != verify.getByte(verify.readerIndex() + i)) {
@@ -208,13 +230,13 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     public CompletableFuture<List<LbaExtent>> lbaStatus(long lba, int maxExtents) {
         return submit(() -> {
             synchronized (this) {
-                check(lba, 0);
+                geometry.checkRange(lba, 0);
                 List<LbaExtent> extents = new ArrayList<>();
                 long pos = lba;
-                while (pos < blockCount && extents.size() < maxExtents) {
+                while (pos < geometry.blockCount() && extents.size() < maxExtents) {
                     boolean m = mapped[granule(pos)];
                     long end = granuleEnd(granule(pos));
-                    while (end < blockCount && mapped[granule(end)] == m) {
+                    while (end < geometry.blockCount() && mapped[granule(end)] == m) {
                         end = granuleEnd(granule(end));
                     }
                     extents.add(new LbaExtent(pos, end - pos, m));
@@ -227,7 +249,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
 
     @Override
     public int replicationBlockBytes() {
-        return granuleBlocks * blockSize;
+        return granuleBlocks * geometry.blockSize();
     }
 
     @Override
@@ -247,7 +269,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     }
                     long lba = (long) first * granuleBlocks;
                     long end = granuleEnd(first + count - 1);
-                    if (src != null && src.readableBytes() != (end - lba) * blockSize) {
+                    if (src != null && src.readableBytes() != (end - lba) * geometry.blockSize()) {
                         throw new IllegalArgumentException("replicated data does not fill the blocks");
                     }
                     epoch = Math.max(epoch, version.epoch());
@@ -257,9 +279,9 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                             continue; // design.md "Write path" 4: apply only when newer
                         }
                         long start = (long) g * granuleBlocks;
-                        int len = (int) ((granuleEnd(g) - start) * blockSize);
+                        int len = (int) ((granuleEnd(g) - start) * geometry.blockSize());
                         if (src != null) {
-                            src.getBytes(src.readerIndex() + (int) ((start - lba) * blockSize), data, off(start), len);
+                            src.getBytes(src.readerIndex() + off(start - lba), data, off(start), len);
                         } else {
                             Arrays.fill(data, off(start), off(start) + len, (byte) 0);
                         }
@@ -305,7 +327,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     if (g == first + count || !versions[g].equals(versions[start]) || mapped[g] != mapped[start]) {
                         long lba = (long) start * granuleBlocks;
                         ByteBuf copy = mapped[start] ? Unpooled.copiedBuffer(data, off(lba),
-                                (int) ((granuleEnd(g - 1) - lba) * blockSize)) : null;
+                                (int) ((granuleEnd(g - 1) - lba) * geometry.blockSize())) : null;
                         runs.add(new BlockRun(start, g - start, copy, versions[start]));
                         start = g;
                     }
@@ -340,7 +362,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     if (mapped[g]) {
                         long start = (long) g * granuleBlocks;
                         CRC32C crc = new CRC32C();
-                        crc.update(data, off(start), (int) ((granuleEnd(g) - start) * blockSize));
+                        crc.update(data, off(start), (int) ((granuleEnd(g) - start) * geometry.blockSize()));
                         digests[g] = crc.getValue();
                     }
                 }
@@ -359,7 +381,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
         int n = src.readableBytes();
         src.getBytes(src.readerIndex(), data, off(lba), n);
         if (n > 0) {
-            long last = lba + n / blockSize - 1;
+            long last = lba + n / geometry.blockSize() - 1;
             for (int g = granule(lba); g <= granule(last); g++) {
                 mapped[g] = true;
                 versions[g] = v;
@@ -393,24 +415,11 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     }
 
     private long granuleEnd(int g) {
-        return Math.min(blockCount, (long) (g + 1) * granuleBlocks);
+        return Math.min(geometry.blockCount(), (long) (g + 1) * granuleBlocks);
     }
 
     private int off(long lba) {
-        return (int) (lba * blockSize);
-    }
-
-    private long blocksOf(ByteBuf buf) {
-        if (buf.readableBytes() % blockSize != 0) {
-            throw new IllegalArgumentException("data is not a whole number of blocks");
-        }
-        return buf.readableBytes() / blockSize;
-    }
-
-    private void check(long lba, long blocks) {
-        if (lba < 0 || blocks < 0 || lba > blockCount || blocks > blockCount - lba) {
-            throw new IllegalArgumentException("range " + lba + "+" + blocks + " outside " + blockCount + " blocks");
-        }
+        return (int) (lba * geometry.blockSize());
     }
 
     private static boolean isZero(ByteBuf b) {
