@@ -1,12 +1,13 @@
 package io.cairn.scsi;
 
-import io.cairn.testkit.block.MemoryBlockDevice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.scsi.pr.ConflictClass;
 import io.cairn.scsi.pr.PrOutRequest;
 import io.cairn.scsi.pr.PrOutcome;
+import io.cairn.testkit.block.MemoryBlockDevice;
+import io.cairn.testkit.coord.InMemoryScsiContextStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,7 +18,7 @@ import java.util.Optional;
 
 /**
  * A {@link DefaultScsiCore} over one 512-byte-block {@link MemoryBlockDevice} (LUN 0 of target T) and a
- * {@link MemoryScsiContextStore}, with two logged-in nexuses A and B. Every Data-Out given to it is
+ * {@link InMemoryScsiContextStore}, with two logged-in nexuses A and B. Every Data-Out given to it is
  * checked to be released exactly once; every Data-In is copied out and released.
  */
 public final class CoreFixture {
@@ -28,7 +29,7 @@ public final class CoreFixture {
     public static final int BLOCKS = 1024;
 
     public final MemoryBlockDevice device = new MemoryBlockDevice(512, BLOCKS);
-    public final MemoryScsiContextStore store = new MemoryScsiContextStore();
+    public final InMemoryScsiContextStore store = new InMemoryScsiContextStore();
     public final LogicalUnit unit = new LogicalUnit("lun-1", "6001405abcdef0123456789abcdef012", "CAIRN0001", device);
     public final FakeReservations reservations = new FakeReservations();
     public final DefaultScsiCore core;
