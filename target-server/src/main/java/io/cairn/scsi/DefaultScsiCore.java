@@ -145,7 +145,7 @@ public final class DefaultScsiCore implements ScsiCore {
             }
             int blockSize = unit.map(u -> u.device().blockSize()).orElse(DEFAULT_BLOCK_SIZE);
             long capacity = unit.map(u -> u.device().blockCount()).orElse(0L);
-            Decoded decoded = CdbParser.parse(raw, entry.cdbLength(), sa, blockSize, capacity);
+            Decoded decoded = CdbParser.parse(raw, entry.layout(), sa, blockSize, capacity);
             if (decoded.error() != null) {
                 return finish(Outcome.check(decoded.error()), dsense, 0, false);
             }
