@@ -46,6 +46,7 @@ public final class DefaultScsiCore implements ScsiCore {
     private final ScsiCoreConfig config;
     private final Executor executor;
     private final NexusRegistry nexuses = new NexusRegistry();
+    private final OpcodeRegistry registry = OpcodeRegistry.standard();
     private final CoreServices services;
     private final SharedNexuses shared;
 
@@ -70,7 +71,7 @@ public final class DefaultScsiCore implements ScsiCore {
         this.config = config;
         this.executor = executor;
         this.shared = shared;
-        this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
+        this.services = new CoreServices(luns, contexts, config, registry, reservations, aborter,
                 nexuses, executor, shared);
         contexts.addApplyStep(this::abortPreemptedTasks);
         config.portGroups().onChange(this::portGroupsChanged);
@@ -117,7 +118,6 @@ public final class DefaultScsiCore implements ScsiCore {
             dsense = ModePages.descriptorSense(ctx);
             // Looked up first because its traits steer the first steps; an unsupported command
             // (null) is refused only after them, so a missing LUN or a unit attention wins.
-            OpcodeRegistry registry = services.registry();
             int sa = registry.serviceActionOf(raw);
             OpcodeEntry entry = registry.find(opcode, sa);
 
@@ -395,6 +395,6 @@ public final class DefaultScsiCore implements ScsiCore {
 
     /** The opcode table this core dispatches with (read-only). */
     public OpcodeRegistry registry() {
-        return services.registry();
+        return registry;
     }
 }

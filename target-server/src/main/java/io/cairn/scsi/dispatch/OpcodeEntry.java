@@ -3,6 +3,7 @@ package io.cairn.scsi.dispatch;
 import io.cairn.scsi.AluaState;
 import io.cairn.scsi.cdb.CdbLayout;
 import io.cairn.scsi.handler.CommandHandler;
+import io.cairn.scsi.handler.SupportedCommands;
 import io.cairn.scsi.pr.ConflictClass;
 import java.util.Set;
 
@@ -29,17 +30,19 @@ public record OpcodeEntry(
         ConflictClass conflict,
         Set<AluaState> alua,
         boolean writesMedium,
-        Set<CommandTrait> traits) {
+        Set<CommandTrait> traits) implements SupportedCommands.Command {
 
     public OpcodeEntry {
         traits = Set.copyOf(traits);
     }
 
     /** The CDB length the command defines. */
+    @Override
     public int cdbLength() {
         return layout.length();
     }
 
+    @Override
     public boolean hasServiceAction() {
         return serviceAction >= 0;
     }

@@ -28,7 +28,7 @@ import java.util.Set;
  * command is one handler and one {@link #add} line (with a {@link io.cairn.scsi.cdb.CdbLayouts}
  * entry if no existing CDB format fits). Nothing outside this table tests opcode numbers.
  */
-public final class OpcodeRegistry {
+public final class OpcodeRegistry implements SupportedCommands {
 
     /** SPC-4 5.11.2.4.2/3: active states process everything. */
     private static final Set<AluaState> ACTIVE =
@@ -169,11 +169,13 @@ public final class OpcodeRegistry {
     }
 
     /** The entry for {@code opcode} and {@code serviceAction} (-1 for none), or null. */
+    @Override
     public OpcodeEntry find(int opcode, int serviceAction) {
         return byKey.get(key(opcode, serviceAction));
     }
 
     /** Whether the opcode is known and carries a service action field (SPC-4 6.35.2 SERVACTV). */
+    @Override
     public boolean hasServiceActions(int opcode) {
         return withServiceActions[opcode & 0xFF]; // asked for every command: no search
     }
@@ -189,6 +191,7 @@ public final class OpcodeRegistry {
     }
 
     /** Every entry, ascending by opcode then service action. */
+    @Override
     public List<OpcodeEntry> entries() {
         List<OpcodeEntry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> a.opcode() != b.opcode() ? Integer.compare(a.opcode(), b.opcode())
