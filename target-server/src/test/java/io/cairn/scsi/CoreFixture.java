@@ -3,9 +3,11 @@ package io.cairn.scsi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cairn.coord.scsi.ScsiContext;
+import io.cairn.scsi.core.DefaultScsiCore;
 import io.cairn.scsi.pr.ConflictClass;
 import io.cairn.scsi.pr.PrOutRequest;
 import io.cairn.scsi.pr.PrOutcome;
+import io.cairn.scsi.pr.Reservations;
 import io.cairn.testkit.block.MemoryBlockDevice;
 import io.cairn.testkit.coord.InMemoryScsiContextStore;
 import io.netty.buffer.ByteBuf;

@@ -3,7 +3,7 @@ package io.cairn.scsi.dispatch;
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.scsi.AluaState;
 import io.cairn.scsi.ItNexus;
-import io.cairn.scsi.Reservations;
+import io.cairn.scsi.pr.Reservations;
 import io.cairn.scsi.ScsiResult;
 import io.cairn.scsi.Sense;
 import io.cairn.scsi.SenseReason;

@@ -3,7 +3,7 @@ package io.cairn.scsi.handler;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.scsi.LunDirectory;
 import io.cairn.scsi.NexusRegistry;
-import io.cairn.scsi.Reservations;
+import io.cairn.scsi.pr.Reservations;
 import io.cairn.scsi.ScsiCoreConfig;
 import io.cairn.scsi.TaskAborter;
 import java.util.ArrayList;

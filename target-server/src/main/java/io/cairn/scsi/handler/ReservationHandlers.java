@@ -2,7 +2,7 @@ package io.cairn.scsi.handler;
 
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.coord.scsi.ScsiContextStore.Update;
-import io.cairn.scsi.Reservations;
+import io.cairn.scsi.pr.Reservations;
 import io.cairn.scsi.ScsiResult;
 import io.cairn.scsi.Sense;
 import io.cairn.scsi.pr.PrOutRequest;

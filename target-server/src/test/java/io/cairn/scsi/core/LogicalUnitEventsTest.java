@@ -1,8 +1,14 @@
-package io.cairn.scsi;
+package io.cairn.scsi.core;
 
 import static io.cairn.scsi.CoreFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.cairn.scsi.CoreFixture;
+import io.cairn.scsi.LogicalUnit;
+import io.cairn.scsi.LunDirectory;
+import io.cairn.scsi.ScsiCoreConfig;
+import io.cairn.scsi.ScsiResult;
+import io.cairn.scsi.pr.Reservations;
 import io.cairn.testkit.coord.InMemoryScsiContextStore;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,16 @@
-package io.cairn.scsi;
+package io.cairn.scsi.core;
 
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.coord.scsi.ScsiContextStore.Update;
+import io.cairn.scsi.ItNexus;
+import io.cairn.scsi.LogicalUnit;
+import io.cairn.scsi.LunDirectory;
+import io.cairn.scsi.ScsiCore;
+import io.cairn.scsi.SenseReason;
+import io.cairn.scsi.UnitAttentions;
 import io.cairn.scsi.handler.CoreServices;
 import io.cairn.scsi.pr.PreemptedTasks;
+import io.cairn.scsi.pr.Reservations;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,20 @@
-package io.cairn.scsi;
+package io.cairn.scsi.core;
 
 import static io.cairn.scsi.CoreFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.cairn.scsi.AluaState;
+import io.cairn.scsi.BigEndian;
+import io.cairn.scsi.CoreFixture;
 import io.cairn.scsi.CoreFixture.Reply;
+import io.cairn.scsi.LogicalUnit;
+import io.cairn.scsi.LunDirectory;
+import io.cairn.scsi.PortGroups;
+import io.cairn.scsi.ScsiCommand;
+import io.cairn.scsi.ScsiCoreConfig;
+import io.cairn.scsi.ScsiResult;
+import io.cairn.scsi.SenseReason;
+import io.cairn.scsi.TaskAborter;
 import org.junit.jupiter.api.Test;
 
 /** The pre-dispatch pipeline through {@link DefaultScsiCore}. */
