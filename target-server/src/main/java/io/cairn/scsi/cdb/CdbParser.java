@@ -41,7 +41,7 @@ public final class CdbParser {
                 flags.add(flag);
             }
         });
-        Map<CdbValue, Integer> values = new EnumMap<>(CdbValue.class);
+        Map<CdbValue, Integer> values = layout.values().isEmpty() ? Map.of() : new EnumMap<>(CdbValue.class);
         layout.values().forEach((value, field) -> values.put(value, (int) field.read(raw)));
         long lba = read(layout.lba(), raw);
         long blocks = read(layout.transferLength(), raw);

@@ -80,7 +80,7 @@ public final class OpcodeRegistry implements SupportedCommands {
         r.add(0xA0, -1, "REPORT LUNS", REPORT_LUNS, IN, new ReportLunsHandler(), "a000ff000000ffffffff0000",
                 ALLOWED, ANY, false, anyLun);
         r.add(0xA3, 0x0A, "REPORT TARGET PORT GROUPS", REPORT_TARGET_PORT_GROUPS, IN,
-                new ReportTargetPortGroupsHandler(), "a33f00000000ffffffff0000", ALLOWED, ANY, false);
+                new ReportTargetPortGroupsHandler(), "a3ff00000000ffffffff0000", ALLOWED, ANY, false);
         r.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES", REPORT_SUPPORTED_OPCODES, IN,
                 new ReportSupportedOpcodesHandler(), "a31f87ffffffffffffff0000", ALLOWED, ANY, false);
         // SPC-2 reservations and SPC-4 persistent reservations
@@ -157,6 +157,11 @@ public final class OpcodeRegistry implements SupportedCommands {
         byte[] u = HexFormat.of().parseHex(usage);
         if (u.length != layout.length()) {
             throw new IllegalArgumentException(name + ": usage data is " + u.length + " bytes, CDB is " + layout.length());
+        }
+        if (sa >= 0) {
+            // SPC-4 6.35.3: the usage data holds the service action code where the CDB's SERVICE
+            // ACTION field is (byte 1 bits 4..0, SPC-4 4.2.5.2), not a usage map of it
+            u[1] = (byte) ((u[1] & 0xE0) | sa);
         }
         OpcodeEntry e = new OpcodeEntry(opcode, sa, name, layout, phase, handler, u, conflict, alua, writesMedium,
                 Set.of(traits));
