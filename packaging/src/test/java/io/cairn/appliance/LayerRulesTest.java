@@ -123,7 +123,6 @@ class LayerRulesTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("enabled once FileSubUnit is split (issue 10, in progress)")
     void noMainClassOverSixHundredLines() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         List<String> tooLong;

@@ -1,8 +1,9 @@
 package io.cairn.iscsi;
 
 import io.cairn.coord.scsi.ScsiContextStore;
-import io.cairn.scsi.DefaultScsiCore;
 import io.cairn.scsi.ScsiCoreConfig;
+import io.cairn.scsi.core.DefaultScsiCore;
+import io.cairn.scsi.pr.Reservations;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +51,7 @@ public final class IscsiGateway implements AutoCloseable {
                                ScsiCoreConfig scsi, IscsiConfig iscsi, io.netty.channel.EventLoopGroup workers) {
         ServerRef ref = new ServerRef();
         DefaultScsiCore core = new DefaultScsiCore(targets, contexts, scsi,
-                io.cairn.scsi.Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
+                Reservations.SPC4, ref::abortTasks, Runnable::run, shared);
         IscsiServer server = workers != null ? new IscsiServer(core, targets, iscsi, workers)
                 : new IscsiServer(core, targets, iscsi, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ref.server = server;

@@ -11,7 +11,7 @@ import java.util.List;
 public interface PortGroups {
 
     /**
-     * One target port group as REPORT TARGET PORT GROUPS describes it (SPC-4 6.36.2).
+     * One target port group as REPORT TARGET PORT GROUPS describes it (SPC-4 6.37.2).
      *
      * @param id             TARGET PORT GROUP
      * @param state          its asymmetric access state

@@ -4,9 +4,12 @@ import io.cairn.testkit.replica.MemorySubUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cairn.coord.scsi.ScsiContext;
+import io.cairn.scsi.core.DefaultScsiCore;
 import io.cairn.scsi.pr.ConflictClass;
 import io.cairn.scsi.pr.PrOutRequest;
 import io.cairn.scsi.pr.PrOutcome;
+import io.cairn.scsi.pr.Reservations;
+import io.cairn.testkit.coord.InMemoryScsiContextStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,7 +20,7 @@ import java.util.Optional;
 
 /**
  * A {@link DefaultScsiCore} over one 512-byte-block {@link MemorySubUnit} (LUN 0 of target T) and a
- * {@link MemoryScsiContextStore}, with two logged-in nexuses A and B. Every Data-Out given to it is
+ * {@link InMemoryScsiContextStore}, with two logged-in nexuses A and B. Every Data-Out given to it is
  * checked to be released exactly once; every Data-In is copied out and released.
  */
 public final class CoreFixture {
@@ -28,7 +31,7 @@ public final class CoreFixture {
     public static final int BLOCKS = 1024;
 
     public final MemorySubUnit device = new MemorySubUnit(BLOCKS, 512);
-    public final MemoryScsiContextStore store = new MemoryScsiContextStore();
+    public final InMemoryScsiContextStore store = new InMemoryScsiContextStore();
     public final LogicalUnit unit = new LogicalUnit("lun-1", "6001405abcdef0123456789abcdef012", "CAIRN0001", device);
     public final FakeReservations reservations = new FakeReservations();
     public final DefaultScsiCore core;

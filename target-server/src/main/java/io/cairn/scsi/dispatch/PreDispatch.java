@@ -3,12 +3,12 @@ package io.cairn.scsi.dispatch;
 import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.scsi.AluaState;
 import io.cairn.scsi.ItNexus;
-import io.cairn.scsi.Reservations;
 import io.cairn.scsi.ScsiResult;
 import io.cairn.scsi.Sense;
 import io.cairn.scsi.SenseReason;
 import io.cairn.scsi.handler.Outcome;
 import io.cairn.scsi.mode.ModePages;
+import io.cairn.scsi.pr.Reservations;
 
 /**
  * The synchronous steps of the fixed pre-dispatch pipeline (tgt order: LUN lookup, unit attention,

@@ -3,10 +3,9 @@ package io.cairn.scsi.handler;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.scsi.LunDirectory;
 import io.cairn.scsi.NexusRegistry;
-import io.cairn.scsi.Reservations;
 import io.cairn.scsi.ScsiCoreConfig;
 import io.cairn.scsi.TaskAborter;
-import io.cairn.scsi.dispatch.OpcodeRegistry;
+import io.cairn.scsi.pr.Reservations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,7 +15,7 @@ public record CoreServices(
         LunDirectory luns,
         ScsiContextStore contexts,
         ScsiCoreConfig config,
-        OpcodeRegistry registry,
+        SupportedCommands commands,
         Reservations reservations,
         TaskAborter aborter,
         NexusRegistry nexuses,

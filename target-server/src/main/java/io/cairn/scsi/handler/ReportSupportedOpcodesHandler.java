@@ -5,12 +5,11 @@ import static io.cairn.scsi.BigEndian.put32;
 
 import io.cairn.scsi.Sense;
 import io.cairn.scsi.cdb.CdbFlag;
-import io.cairn.scsi.dispatch.OpcodeEntry;
-import io.cairn.scsi.dispatch.OpcodeRegistry;
+import io.cairn.scsi.handler.SupportedCommands.Command;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 
-/** REPORT SUPPORTED OPERATION CODES (SPC-4 6.35), read straight from the opcode registry. */
+/** REPORT SUPPORTED OPERATION CODES (SPC-4 6.35), read straight from the opcode table ({@link SupportedCommands}). */
 public final class ReportSupportedOpcodesHandler implements CommandHandler {
 
     /** Recommended command timeout reported in the timeouts descriptor, seconds (SPC-4 6.35.4). */
@@ -18,26 +17,26 @@ public final class ReportSupportedOpcodesHandler implements CommandHandler {
 
     @Override
     public CompletableFuture<Outcome> handle(Request r) {
-        OpcodeRegistry registry = r.core().registry();
+        SupportedCommands commands = r.core().commands();
         boolean rctd = r.cdb().has(CdbFlag.RCTD);
         int opcode = r.cdb().requestedOpcode();
         int sa = r.cdb().requestedServiceAction();
         byte[] data;
         switch (r.cdb().reportingOptions()) {
-            case 0 -> data = all(registry, rctd);
+            case 0 -> data = all(commands, rctd);
             case 1 -> {
-                if (registry.hasServiceActions(opcode)) {
+                if (commands.hasServiceActions(opcode)) {
                     return invalid(2); // SPC-4 6.35.1: opcode has service actions, use 010b
                 }
-                data = one(registry.find(opcode, -1), rctd);
+                data = one(commands.find(opcode, -1), rctd);
             }
             case 2 -> {
-                if (!registry.hasServiceActions(opcode)) {
+                if (!commands.hasServiceActions(opcode)) {
                     return invalid(2); // SPC-4 6.35.1: opcode has no service actions
                 }
-                data = one(registry.find(opcode, sa), rctd);
+                data = one(commands.find(opcode, sa), rctd);
             }
-            case 3 -> data = one(registry.find(opcode, registry.hasServiceActions(opcode) ? sa : -1), rctd);
+            case 3 -> data = one(commands.find(opcode, commands.hasServiceActions(opcode) ? sa : -1), rctd);
             default -> {
                 return invalid(2);
             }
@@ -50,9 +49,9 @@ public final class ReportSupportedOpcodesHandler implements CommandHandler {
     }
 
     /** SPC-4 6.35.2 all_commands parameter data. */
-    static byte[] all(OpcodeRegistry registry, boolean rctd) {
+    static byte[] all(SupportedCommands commands, boolean rctd) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (OpcodeEntry e : registry.entries()) {
+        for (Command e : commands.entries()) {
             byte[] d = new byte[8];
             d[0] = (byte) e.opcode();
             put16(d, 2, Math.max(0, e.serviceAction()));
@@ -71,7 +70,7 @@ public final class ReportSupportedOpcodesHandler implements CommandHandler {
     }
 
     /** SPC-4 6.35.3 one_command parameter data; SUPPORT 001b when the command is not supported. */
-    static byte[] one(OpcodeEntry e, boolean rctd) {
+    static byte[] one(Command e, boolean rctd) {
         if (e == null) {
             return new byte[] {0, 0x01, 0, 0};
         }

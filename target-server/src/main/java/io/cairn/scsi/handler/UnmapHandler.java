@@ -7,6 +7,7 @@ import static io.cairn.scsi.BigEndian.get64;
 import io.cairn.scsi.Sense;
 import io.cairn.scsi.SenseReason;
 import io.cairn.scsi.cdb.CdbFlag;
+import io.cairn.scsi.cdb.LbaRange;
 import java.util.concurrent.CompletableFuture;
 
 /** UNMAP (SBC-4 5.33): validates the whole parameter list against the block limits before unmapping anything. */
@@ -38,7 +39,7 @@ public final class UnmapHandler implements CommandHandler {
             int at = 8 + 16 * i;
             long lba = get64(p, at);
             long blocks = get32(p, at + 8);
-            if (Long.compareUnsigned(lba, capacity) > 0 || blocks > capacity - lba) {
+            if (LbaRange.outside(lba, blocks, capacity)) {
                 return done(Outcome.check(SenseReason.LBA_OUT_OF_RANGE)); // SBC-4 4.5
             }
             if (blocks > r.core().config().maxUnmapBlocks()) {

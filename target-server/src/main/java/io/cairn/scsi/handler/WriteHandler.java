@@ -8,9 +8,26 @@ import java.util.concurrent.CompletableFuture;
 /**
  * WRITE(6/10/12/16) (SBC-4 5.40-5.43) and WRITE AND VERIFY(10/12/16) (SBC-4 5.37-5.39). The Data-Out
  * buffer goes to the device uncopied. WRITE AND VERIFY writes with FUA: the verify medium operation is
- * satisfied by the device's durable acknowledgement.
+ * satisfied by the device's durable acknowledgement. Which of the two an instance serves is set by
+ * its registry row.
  */
 public final class WriteHandler implements CommandHandler {
+
+    private final boolean verifies;
+
+    private WriteHandler(boolean verifies) {
+        this.verifies = verifies;
+    }
+
+    /** WRITE: durable before GOOD only with FUA. */
+    public static WriteHandler write() {
+        return new WriteHandler(false);
+    }
+
+    /** WRITE AND VERIFY: always written with FUA. */
+    public static WriteHandler writeAndVerify() {
+        return new WriteHandler(true);
+    }
 
     @Override
     public CompletableFuture<Outcome> handle(Request r) {
@@ -23,9 +40,7 @@ public final class WriteHandler implements CommandHandler {
             ReferenceCountUtil.release(r.data());
             return CompletableFuture.completedFuture(Outcome.check(Sense.invalidCdbField(r.cdb().transferLengthOffset(), 7)));
         }
-        int op = r.cdb().opcode();
-        boolean verify = op == 0x2E || op == 0xAE || op == 0x8E;
-        boolean fua = verify || r.cdb().has(CdbFlag.FUA);
+        boolean fua = verifies || r.cdb().has(CdbFlag.FUA);
         return r.device().write(r.cdb().lba(), r.data(), fua).thenApply(v -> Outcome.good());
     }
 }

@@ -1,6 +1,5 @@
 package io.cairn.scsi.mode;
 
-import static io.cairn.scsi.BigEndian.get16;
 import static io.cairn.scsi.BigEndian.get32;
 
 import io.cairn.coord.scsi.ScsiContext;
@@ -22,9 +21,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * MODE SELECT(6)/(10) (SPC-4 6.9/6.10): validates the whole parameter list (only changeable bits may
  * differ from the current values), then stores the new pages in the LUN's context and raises MODE
- * PARAMETERS CHANGED for every other I_T nexus (SPC-4 7.5.1).
+ * PARAMETERS CHANGED for every other I_T nexus (SPC-4 7.5.1). An instance reads the parameter list
+ * header its registry row gives it.
  */
 public final class ModeSelectHandler implements CommandHandler {
+
+    private final ModeParameterHeader header;
+
+    public ModeSelectHandler(ModeParameterHeader header) {
+        this.header = header;
+    }
 
     @Override
     public CompletableFuture<Outcome> handle(Request r) {
@@ -35,17 +41,15 @@ public final class ModeSelectHandler implements CommandHandler {
         if (p.length == 0) {
             return done(Outcome.good()); // SPC-4 6.9: zero length is not an error
         }
-        boolean ten = r.cdb().opcode() == 0x55;
-        int header = ten ? 8 : 4;
-        if (p.length < header) {
+        if (p.length < header.length()) {
             return done(Outcome.check(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
         }
-        int bdLength = ten ? get16(p, 6) : p[3] & 0xFF;
-        int at = header + bdLength;
+        int bdLength = header.blockDescriptorLength(p);
+        int at = header.length() + bdLength;
         if (at > p.length) {
             return done(Outcome.check(SenseReason.PARAMETER_LIST_LENGTH_ERROR));
         }
-        Sense bad = checkBlockDescriptors(p, header, bdLength, ten && (p[4] & 0x01) != 0, r.device().blockSize());
+        Sense bad = checkBlockDescriptors(p, header.length(), bdLength, header.longLba(p), r.device().blockSize());
         if (bad != null) {
             return done(Outcome.check(bad));
         }

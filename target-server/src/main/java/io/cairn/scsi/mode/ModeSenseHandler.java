@@ -1,6 +1,5 @@
 package io.cairn.scsi.mode;
 
-import static io.cairn.scsi.BigEndian.put16;
 import static io.cairn.scsi.BigEndian.put32;
 import static io.cairn.scsi.BigEndian.put64;
 
@@ -16,8 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** MODE SENSE(6)/(10) (SPC-4 6.11/6.12): header, optional block descriptor, then the requested pages. */
+/**
+ * MODE SENSE(6)/(10) (SPC-4 6.11/6.12): header, optional block descriptor, then the requested pages.
+ * An instance answers with the header its registry row gives it.
+ */
 public final class ModeSenseHandler implements CommandHandler {
+
+    private final ModeParameterHeader header;
+
+    public ModeSenseHandler(ModeParameterHeader header) {
+        this.header = header;
+    }
 
     @Override
     public CompletableFuture<Outcome> handle(Request r) {
@@ -38,26 +46,16 @@ public final class ModeSenseHandler implements CommandHandler {
         for (int page : pages) {
             body.writeBytes(values(r.context(), page, cdb.pageControl()));
         }
-        boolean ten = cdb.opcode() == 0x5A;
-        boolean longLba = ten && cdb.has(CdbFlag.LLBAA);
+        boolean longLba = cdb.has(CdbFlag.LLBAA); // MODE SENSE(10) only (SPC-4 6.12)
         byte[] descriptor = cdb.has(CdbFlag.DBD) ? new byte[0]
                 : blockDescriptor(r.device().blockCount(), r.device().blockSize(), longLba);
-        int header = ten ? 8 : 4;
-        byte[] b = new byte[header + descriptor.length + body.size()];
+        int at = header.length();
+        byte[] b = new byte[at + descriptor.length + body.size()];
         // SBC-4 6.5.2 device-specific parameter: WP from SWP, DPOFUA supported
         int dsp = 0x10 | (ModePages.softwareWriteProtect(r.context()) ? 0x80 : 0);
-        if (ten) {
-            put16(b, 0, b.length - 2);
-            b[3] = (byte) dsp;
-            b[4] = (byte) (longLba && descriptor.length > 0 ? 0x01 : 0);
-            put16(b, 6, descriptor.length);
-        } else {
-            b[0] = (byte) (b.length - 1);
-            b[2] = (byte) dsp;
-            b[3] = (byte) descriptor.length;
-        }
-        System.arraycopy(descriptor, 0, b, header, descriptor.length);
-        System.arraycopy(body.toByteArray(), 0, b, header + descriptor.length, body.size());
+        header.write(b, dsp, longLba && descriptor.length > 0, descriptor.length);
+        System.arraycopy(descriptor, 0, b, at, descriptor.length);
+        System.arraycopy(body.toByteArray(), 0, b, at + descriptor.length, body.size());
         return done(Outcome.data(b, cdb.allocationLength()));
     }
 

@@ -56,6 +56,8 @@ class CommandSetTest {
         byte[] rc16 = rsoc(2, 0x9E, 0x10, true).data();
         assertEquals(0x83, rc16[1] & 0xFF, "CTDP and supported");
         assertEquals(16 + 4 + 12, rc16.length);
+        assertEquals(0x9E, rc16[4] & 0xFF);
+        assertEquals(0x10, rc16[5] & 0xFF, "SPC-4 6.35.3: the service action code in its field, not a usage map");
         assertTrue(rsoc(2, 0x28, 0, false).is(SenseReason.INVALID_FIELD_IN_CDB), "no service actions");
     }
 

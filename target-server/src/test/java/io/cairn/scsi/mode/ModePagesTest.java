@@ -77,14 +77,14 @@ class ModePagesTest {
 
     @Test
     void selectRefusesUnchangeableBitsAndBadLengths() {
-        int writesBefore = f.store.writes;
+        long versionBefore = f.store.appliedVersion(f.unit.id());
         byte[] control = ModePages.defaults(0x0A);
         control[5] |= 0x40; // TAS is not changeable
         assertTrue(select6(A, control).is(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST));
         byte[] shortPage = {0x0A, 0x04, 0, 0, 0, 0};
         assertTrue(select6(A, shortPage).is(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST));
         assertTrue(f.run(A, cdb(6, 0x15, 1, 0x11, 4, 0)).is(SenseReason.INVALID_FIELD_IN_CDB), "SP");
-        assertEquals(writesBefore, f.store.writes, "nothing was stored");
+        assertEquals(versionBefore, f.store.appliedVersion(f.unit.id()), "nothing was stored");
         assertEquals(0, sense6(ItNexusChoice.A, 0, 0x0A, 255).data()[4 + 8 + 5] & 0x40);
     }
 

@@ -2,6 +2,7 @@ package io.cairn.testkit.coord;
 
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.scsi.ScsiContext;
+import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.coord.scsi.VersionedScsiContextStore;
 
 import java.util.List;
@@ -15,11 +16,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A {@link io.cairn.coord.scsi.ScsiContextStore} held in this process, for other modules' tests. Like the ZooKeeper
+ * A {@link ScsiContextStore} held in this process, for other modules' tests. Like the ZooKeeper
  * store, every change is a compare-and-set on a versioned document, re-applied on a conflict, so
- * a change function that is not pure misbehaves here as it would there. Futures complete before
- * {@code update} returns; listeners run on the updating thread. {@link #setReachable} plays a
- * lost ZooKeeper.
+ * a change function that is not pure misbehaves here as it would there. Listeners and
+ * {@link #addApplyStep apply steps} run on the updating thread; an update's future completes once
+ * the apply steps have finished with the version it wrote, as the ZooKeeper store's
+ * {@code updateEverywhere} waits for them (so a SCSI core's PREEMPT AND ABORT completes only after
+ * its aborts). {@link #setReachable} plays a lost ZooKeeper.
  */
 public final class InMemoryScsiContextStore implements VersionedScsiContextStore {
 
@@ -31,14 +34,29 @@ public final class InMemoryScsiContextStore implements VersionedScsiContextStore
     private final Map<String, Versioned> contexts = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final Map<String, Long> notifiedVersion = new ConcurrentHashMap<>();
+    private final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
     /** Never reused, even across a delete, so a compare-and-set cannot mistake a new document for an old one. */
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean reachable = true;
     private volatile boolean closed;
 
-    /** While false, updates and deletes fail with {@link CoordinationUnavailableException}; current() still answers. */
+    /**
+     * While false, updates and deletes fail with {@link CoordinationUnavailableException}, current()
+     * still answers, and {@link #isCurrent} is false: a process cut off from ZooKeeper cannot know
+     * its copy is current (design.md: fail closed).
+     */
     public void setReachable(boolean value) {
         reachable = value;
+    }
+
+    @Override
+    public boolean isCurrent(String lunId) {
+        return reachable;
+    }
+
+    @Override
+    public void addApplyStep(ApplyStep step) {
+        applySteps.add(Objects.requireNonNull(step, "step"));
     }
 
     @Override
@@ -88,7 +106,9 @@ public final class InMemoryScsiContextStore implements VersionedScsiContextStore
                         : contexts.replace(lunId, seen, next);
                 if (written) {
                     notifyListeners(lunId);
-                    return CompletableFuture.completedFuture(new Written<>(update.result(), next.version()));
+                    Written<R> done = new Written<>(update.result(), next.version());
+                    return runApplySteps(lunId, seen == null ? ScsiContext.EMPTY : seen.context(), update.next())
+                            .thenApply(v -> done);
                 }
             }
             throw new IllegalStateException("SCSI context of LUN " + lunId + " contended " + MAX_ATTEMPTS + " times");
@@ -109,11 +129,35 @@ public final class InMemoryScsiContextStore implements VersionedScsiContextStore
         } catch (CoordinationUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (contexts.remove(lunId) != null) {
-            writes.incrementAndGet(); // the delete is a write: listeners hear of it once
-            notifyListeners(lunId);
+        Versioned removed = contexts.remove(lunId);
+        if (removed == null) {
+            return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.completedFuture(null);
+        writes.incrementAndGet(); // the delete is a write: listeners and apply steps hear of it once
+        notifyListeners(lunId);
+        return runApplySteps(lunId, removed.context(), ScsiContext.EMPTY);
+    }
+
+    /**
+     * Runs every apply step on the version that replaced {@code before}. Never completes
+     * exceptionally: as in the ZooKeeper store, a version counts as applied once its steps have
+     * finished, normally or not.
+     */
+    private CompletableFuture<Void> runApplySteps(String lunId, ScsiContext before, ScsiContext after) {
+        List<ApplyStep> steps = List.copyOf(applySteps);
+        if (steps.isEmpty()) return CompletableFuture.completedFuture(null);
+        CompletableFuture<?>[] all = new CompletableFuture<?>[steps.size()];
+        int i = 0;
+        for (ApplyStep step : steps) {
+            CompletableFuture<Void> f;
+            try {
+                f = step.apply(lunId, before, after);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            all[i++] = f == null ? CompletableFuture.completedFuture(null) : f;
+        }
+        return CompletableFuture.allOf(all).handle((v, e) -> null);
     }
 
     /** Hands listeners the latest document, at most once per version and never an older one after a newer. */

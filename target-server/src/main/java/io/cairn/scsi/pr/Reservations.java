@@ -1,10 +1,7 @@
-package io.cairn.scsi;
+package io.cairn.scsi.pr;
 
 import io.cairn.coord.scsi.ScsiContext;
-import io.cairn.scsi.pr.ConflictClass;
-import io.cairn.scsi.pr.PersistentReservations;
-import io.cairn.scsi.pr.PrOutRequest;
-import io.cairn.scsi.pr.PrOutcome;
+import io.cairn.scsi.ItNexus;
 
 /**
  * The reservation rules the core applies, as pure functions over a {@link ScsiContext}. {@link #SPC4}

@@ -1,4 +1,4 @@
-package io.cairn.scsi;
+package io.cairn.scsi.core;
 
 import io.cairn.block.BlockDeviceException;
 import io.cairn.coord.CoordinationUnavailableException;
@@ -6,6 +6,20 @@ import io.cairn.coord.scsi.ScsiContext;
 import io.cairn.coord.scsi.ScsiContext.UnitAttention;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.coord.scsi.ScsiContextStore.Update;
+import io.cairn.scsi.ItNexus;
+import io.cairn.scsi.LogicalUnit;
+import io.cairn.scsi.LunDirectory;
+import io.cairn.scsi.NexusRegistry;
+import io.cairn.scsi.ScsiCommand;
+import io.cairn.scsi.ScsiCore;
+import io.cairn.scsi.ScsiCoreConfig;
+import io.cairn.scsi.ScsiResult;
+import io.cairn.scsi.Sense;
+import io.cairn.scsi.SenseReason;
+import io.cairn.scsi.SenseWriter;
+import io.cairn.scsi.SharedNexuses;
+import io.cairn.scsi.TaskAborter;
+import io.cairn.scsi.UnitAttentions;
 import io.cairn.scsi.cdb.Cdb;
 import io.cairn.scsi.cdb.CdbParser;
 import io.cairn.scsi.cdb.Decoded;
@@ -18,20 +32,19 @@ import io.cairn.scsi.handler.CoreServices;
 import io.cairn.scsi.handler.Outcome;
 import io.cairn.scsi.handler.Request;
 import io.cairn.scsi.mode.ModePages;
-import io.cairn.scsi.pr.PreemptedTasks;
+import io.cairn.scsi.pr.Reservations;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 
 /**
  * The SCSI core: runs each command through the fixed pre-dispatch pipeline (LUN lookup, unit
- * attention, ALUA state, reservation conflict, write protection, Data-Out length) and hands it to
- * the handler its {@link OpcodeRegistry} entry names.
+ * attention, ALUA state, reservation conflict, CDB decoding, write protection, Data-Out length)
+ * and hands it to the handler its {@link OpcodeRegistry} entry names. Events that are not commands
+ * (nexus created or lost, resets, port group changes, preempted tasks) are {@link LogicalUnitEvents}'.
  *
  * <p>Buffers: {@link #execute} owns {@code command.dataOut()}; it releases it on every path that
  * does not hand it to a medium handler, which then owns it. Continuations after a store update or
@@ -45,9 +58,9 @@ public final class DefaultScsiCore implements ScsiCore {
     private final ScsiContextStore contexts;
     private final ScsiCoreConfig config;
     private final Executor executor;
-    private final NexusRegistry nexuses = new NexusRegistry();
+    private final OpcodeRegistry registry = OpcodeRegistry.standard();
     private final CoreServices services;
-    private final SharedNexuses shared;
+    private final LogicalUnitEvents events;
 
     /**
      * @param luns         which logical units each target presents
@@ -69,27 +82,9 @@ public final class DefaultScsiCore implements ScsiCore {
         this.contexts = contexts;
         this.config = config;
         this.executor = executor;
-        this.shared = shared;
-        this.services = new CoreServices(luns, contexts, config, OpcodeRegistry.standard(), reservations, aborter,
-                nexuses, executor, shared);
-        contexts.addApplyStep(this::abortPreemptedTasks);
-        config.portGroups().onChange(this::portGroupsChanged);
-    }
-
-    /**
-     * SPC-4 5.14.11.2.5: a PREEMPT AND ABORT made through any gateway aborts the preempted nexuses'
-     * tasks here too, before this gateway acknowledges the version that records it, so the command
-     * completes only once no aborted task anywhere can still touch data. TAS=0 (control mode page):
-     * aborted tasks get no status; the preempted nexuses hold REGISTRATIONS PREEMPTED.
-     */
-    private CompletableFuture<Void> abortPreemptedTasks(String lunId, ScsiContext before, ScsiContext after) {
-        PreemptedTasks preempted = PreemptedTasks.between(before, after);
-        if (preempted.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        java.util.Set<String> keys = preempted.everyTask()
-                ? java.util.Set.copyOf(services.localNexusKeysOf(lunId)) : preempted.nexusKeys();
-        return services.aborter().abortTasks(lunId, keys);
+        this.services = new CoreServices(luns, contexts, config, registry, reservations, aborter,
+                new NexusRegistry(), executor, shared);
+        this.events = new LogicalUnitEvents(services);
     }
 
     /** The production wiring: SPC-4 reservation rules. */
@@ -117,7 +112,6 @@ public final class DefaultScsiCore implements ScsiCore {
             dsense = ModePages.descriptorSense(ctx);
             // Looked up first because its traits steer the first steps; an unsupported command
             // (null) is refused only after them, so a missing LUN or a unit attention wins.
-            OpcodeRegistry registry = services.registry();
             int sa = registry.serviceActionOf(raw);
             OpcodeEntry entry = registry.find(opcode, sa);
 
@@ -145,7 +139,7 @@ public final class DefaultScsiCore implements ScsiCore {
             }
             int blockSize = unit.map(u -> u.device().blockSize()).orElse(DEFAULT_BLOCK_SIZE);
             long capacity = unit.map(u -> u.device().blockCount()).orElse(0L);
-            Decoded decoded = CdbParser.parse(raw, entry.cdbLength(), sa, blockSize, capacity);
+            Decoded decoded = CdbParser.parse(raw, entry.layout(), sa, blockSize, capacity);
             if (decoded.error() != null) {
                 return finish(Outcome.check(decoded.error()), dsense, 0, false);
             }
@@ -283,118 +277,26 @@ public final class DefaultScsiCore implements ScsiCore {
 
     @Override
     public CompletableFuture<Void> logicalUnitReset(ItNexus nexus, String targetName, long lun) {
-        Optional<LogicalUnit> unit = luns.find(targetName, lun);
-        if (unit.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return reset(unit.get(), nexus, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+        return events.logicalUnitReset(nexus, targetName, lun);
     }
 
     @Override
     public CompletableFuture<Void> targetReset(ItNexus nexus, String targetName, boolean cold) {
-        // SAM-5 6.7: a target reset acts as a logical unit reset on each logical unit
-        SenseReason ua = cold ? SenseReason.POWER_ON_RESET : SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED;
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (LogicalUnit u : unitsOf(targetName)) {
-            all.add(reset(u, nexus, ua));
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * SAM-5 6.6 / SBC-4 5.11: releases SPC-2 reservations, clears PREVENT, and raises a unit
-     * attention for every I_T nexus of the logical unit, the requester's included (SAM-5 6.3.4 f).
-     */
-    private CompletableFuture<Void> reset(LogicalUnit unit, ItNexus nexus, SenseReason ua) {
-        nexuses.clearPrevent(unit.id());
-        List<String> others = new ArrayList<>(services.nexusKeysOf(unit.id()));
-        if (!others.contains(nexus.key())) {
-            others.add(nexus.key());
-        }
-        Reservations rules = services.reservations();
-        // Every gateway holds the condition before the task management response goes out, so the
-        // initiator's next command on any path sees it (libiscsi MultipathIO.Reset).
-        return contexts.<Void>updateEverywhere(unit.id(), c -> {
-            ScsiContext next = UnitAttentions.raise(rules.onLogicalUnitReset(c, nexus), others, ua);
-            return new Update<>(next == c ? null : next, null);
-        });
+        return events.targetReset(nexus, targetName, cold);
     }
 
     @Override
     public void nexusCreated(ItNexus nexus, String targetName) {
-        if (!nexuses.add(targetName, nexus)) {
-            return; // reinstatement of a nexus this gateway already serves
-        }
-        for (LogicalUnit u : unitsOf(targetName)) {
-            // A login is not a power cycle: like Linux LIO, a new I_T nexus starts without a unit
-            // attention (initiators such as libiscsi read capacity right after login and do not
-            // retry). Conditions left for an earlier nexus of the same name are stale.
-            if (contexts.current(u.id()).unitAttentions().containsKey(nexus.key())) {
-                update(u.id(), c -> UnitAttentions.clear(c, nexus.key()));
-            }
-            publishNexuses(u.id());
-        }
-    }
-
-    /**
-     * SPC-4 5.16.2.6: another gateway's target port group joined, left or changed state, so every
-     * I_T nexus of this gateway gets ASYMMETRIC ACCESS STATE CHANGED (queued once, however many
-     * steps a leave takes before the host asks again). Each gateway raises it only for its own
-     * nexuses, when its own watch sees the change: a gateway that is killed cannot raise anything
-     * for others, so the survivors must react to the change anyway; a gateway knows its own nexuses
-     * without lag (the shared directory may trail); and it costs one compare-and-set per LUN per
-     * gateway, with no gateway writing nexus state it does not serve.
-     */
-    private void portGroupsChanged() {
-        java.util.Set<String> done = new java.util.HashSet<>();
-        for (String target : nexuses.targets()) {
-            for (LogicalUnit u : unitsOf(target)) {
-                if (!done.add(u.id())) {
-                    continue;
-                }
-                List<String> mine = services.localNexusKeysOf(u.id());
-                update(u.id(), c -> UnitAttentions.raise(c, mine, SenseReason.ASYMMETRIC_ACCESS_STATE_CHANGED))
-                        .exceptionally(e -> null); // coordination unavailable: this gateway fails closed anyway
-            }
-        }
-    }
-
-    /** Tells the other gateways which nexuses see this logical unit here. */
-    private void publishNexuses(String lunId) {
-        try {
-            shared.publish(lunId, java.util.Set.copyOf(services.localNexusKeysOf(lunId)));
-        } catch (RuntimeException e) {
-            // Coordination unavailable: the directory catches up on the next change.
-        }
+        events.nexusCreated(nexus, targetName);
     }
 
     @Override
     public void nexusLost(ItNexus nexus, String targetName) {
-        nexuses.remove(targetName, nexus);
-        Reservations rules = services.reservations();
-        for (LogicalUnit u : unitsOf(targetName)) {
-            update(u.id(), c -> UnitAttentions.clear(rules.onNexusLoss(c, nexus), nexus.key()));
-            publishNexuses(u.id());
-        }
-    }
-
-    private CompletableFuture<Void> update(String lunId, UnaryOperator<ScsiContext> change) {
-        return contexts.<Void>update(lunId, c -> {
-            ScsiContext next = change.apply(c);
-            return new Update<>(next == c ? null : next, null);
-        });
-    }
-
-    private List<LogicalUnit> unitsOf(String targetName) {
-        List<LogicalUnit> units = new ArrayList<>();
-        for (long l : luns.luns(targetName)) {
-            luns.find(targetName, l).ifPresent(units::add);
-        }
-        return units;
+        events.nexusLost(nexus, targetName);
     }
 
     /** The opcode table this core dispatches with (read-only). */
     public OpcodeRegistry registry() {
-        return services.registry();
+        return registry;
     }
 }

@@ -1,25 +1,26 @@
-package io.cairn.scsi;
+package io.cairn.scsi.core;
 
 import static io.cairn.scsi.CoreFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.cairn.scsi.AluaState;
+import io.cairn.scsi.BigEndian;
+import io.cairn.scsi.CoreFixture;
 import io.cairn.scsi.CoreFixture.Reply;
+import io.cairn.scsi.LogicalUnit;
+import io.cairn.scsi.LunDirectory;
+import io.cairn.scsi.PortGroups;
+import io.cairn.scsi.ScsiCommand;
+import io.cairn.scsi.ScsiCoreConfig;
+import io.cairn.scsi.ScsiResult;
+import io.cairn.scsi.SenseReason;
+import io.cairn.scsi.TaskAborter;
 import org.junit.jupiter.api.Test;
 
 /** The pre-dispatch pipeline through {@link DefaultScsiCore}. */
 class DefaultScsiCoreTest {
 
     private final CoreFixture f = new CoreFixture();
-
-    @Test
-    void newNexusStartsWithoutUnitAttentionAndDropsStaleOnes() {
-        f.loggedIn();
-        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status(), "a login is not a power cycle");
-        f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
-        f.core.nexusLost(A, TARGET);
-        f.core.nexusCreated(A, TARGET);
-        assertEquals(ScsiResult.GOOD, f.run(A, "000000000000").status(), "the old nexus's condition is gone");
-    }
 
     @Test
     void unitAttentionsAreReportedOldestFirstAndNotToInquiryOrReportLuns() {
@@ -46,12 +47,12 @@ class DefaultScsiCoreTest {
     @Test
     void aGatewayWhoseContextIsNotCurrentAdmitsNoIoUntilItIs() {
         f.loggedIn();
-        f.store.current = false; // ZooKeeper session suspended or lost
+        f.store.setReachable(false); // ZooKeeper session suspended or lost
         assertEquals(ScsiResult.BUSY, f.run(A, rw10(0x28, 0, 1, 0)).status(), "no read on possibly stale reservations");
         assertEquals(ScsiResult.BUSY, f.run(A, rw10(0x2A, 0, 1, 0), pattern(512, 9)).status(), "no write either");
         assertArrayEquals(new byte[512], f.device.block(0), "nothing written");
         assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x12, 4, 36)).status(), "INQUIRY still answers");
-        f.store.current = true; // caught up again
+        f.store.setReachable(true); // caught up again
         assertEquals(ScsiResult.GOOD, f.run(A, rw10(0x28, 0, 1, 0)).status());
     }
 
@@ -173,7 +174,7 @@ class DefaultScsiCoreTest {
         f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
         assertTrue(f.run(A, cdb(6, 0x04)).is(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED));
         assertTrue(f.run(A, cdb(6, 0x04)).is(SenseReason.INVALID_COMMAND_OPERATION_CODE));
-        f.store.current = false; // an unsupported command is no exemption from failing closed
+        f.store.setReachable(false); // an unsupported command is no exemption from failing closed
         assertEquals(ScsiResult.BUSY, f.run(A, cdb(6, 0x04)).status());
         assertEquals(ScsiResult.GOOD, f.run(A, cdb(6, 0x03, 4, 18)).status(), "REQUEST SENSE still answers");
         assertEquals(ScsiResult.GOOD, f.run(A, cdb(12, 0xA0, 9, 64)).status(), "REPORT LUNS still answers");
@@ -225,50 +226,5 @@ class DefaultScsiCoreTest {
         assertEquals(SenseReason.UNRECOVERED_READ_ERROR, o.sense().reason());
         o = DefaultScsiCore.failure(new io.cairn.coord.CoordinationUnavailableException("zk", null), null);
         assertEquals(ScsiResult.BUSY, o.status());
-    }
-
-    @Test
-    void taskAbortsRecordedByAnyGatewayAbortTheNamedNexusesBeforeTheVersionCountsAsApplied() {
-        java.util.List<java.util.Set<String>> aborted = new java.util.ArrayList<>();
-        java.util.concurrent.CompletableFuture<Void> abortsDone = new java.util.concurrent.CompletableFuture<>();
-        MemoryScsiContextStore store = new MemoryScsiContextStore();
-        LunDirectory dir = new LunDirectory() {
-            public java.util.Optional<LogicalUnit> find(String t, long l) {
-                return java.util.Optional.of(f.unit);
-            }
-
-            public java.util.List<Long> luns(String t) {
-                return java.util.List.of(0L);
-            }
-        };
-        DefaultScsiCore core = new DefaultScsiCore(dir, store, ScsiCoreConfig.defaults(), Reservations.SPC4,
-                (lun, keys) -> {
-                    assertEquals(f.unit.id(), lun);
-                    aborted.add(keys);
-                    return abortsDone;
-                }, Runnable::run);
-        core.nexusCreated(A, TARGET);
-        core.nexusCreated(B, TARGET);
-        assertEquals(1, store.applySteps.size(), "the core registers one apply step");
-        io.cairn.coord.scsi.ScsiContextStore.ApplyStep step = store.applySteps.get(0);
-
-        io.cairn.coord.scsi.ScsiContext before = io.cairn.coord.scsi.ScsiContext.EMPTY;
-        io.cairn.coord.scsi.ScsiContext after = before.withTaskAbort(java.util.Set.of(A.key()));
-        java.util.concurrent.CompletableFuture<Void> applied = step.apply(f.unit.id(), before, after);
-        assertEquals(java.util.List.of(java.util.Set.of(A.key())), aborted);
-        assertFalse(applied.isDone(), "the version counts as applied only once the aborted tasks are gone");
-        abortsDone.complete(null);
-        assertTrue(applied.isDone());
-
-        assertTrue(step.apply(f.unit.id(), after, after.withAptpl(true)).isDone());
-        assertEquals(1, aborted.size(), "a version without a new abort aborts nothing");
-
-        io.cairn.coord.scsi.ScsiContext far = after;
-        for (int i = 0; i <= io.cairn.coord.scsi.ScsiContext.MAX_TASK_ABORTS; i++) {
-            far = far.withTaskAbort(java.util.Set.of("gone-" + i));
-        }
-        step.apply(f.unit.id(), after, far);
-        assertEquals(java.util.Set.of(A.key(), B.key()), aborted.get(1),
-                "aborts forgotten in between: every task of the LU on this gateway");
     }
 }
