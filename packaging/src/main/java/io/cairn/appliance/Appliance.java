@@ -7,7 +7,7 @@ import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.coord.server.EmbeddedZooKeeper;
 import io.cairn.iscsi.GatewayTargets;
-import io.cairn.iscsi.IscsiConfig;
+import io.cairn.iscsi.target.IscsiConfig;
 import io.cairn.iscsi.IscsiGateway;
 import io.cairn.lun.LocalLuns;
 import io.cairn.lun.lifecycle.LunLifecycle;

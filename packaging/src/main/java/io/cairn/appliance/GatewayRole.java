@@ -15,7 +15,7 @@ import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.coord.scsi.ZkGatewayAcks;
 import io.cairn.coord.scsi.ZkScsiContextStore;
 import io.cairn.iscsi.GatewayTargets;
-import io.cairn.iscsi.IscsiConfig;
+import io.cairn.iscsi.target.IscsiConfig;
 import io.cairn.iscsi.IscsiGateway;
 import io.cairn.lun.cluster.ClusterClients;
 import io.cairn.lun.control.ControlPlane;

@@ -1,5 +1,6 @@
 package io.cairn.iscsi;
 
+import io.cairn.iscsi.target.IscsiTargets;
 import io.cairn.iscsi.login.AuthConfig;
 import io.cairn.scsi.LogicalUnit;
 import io.cairn.scsi.LunDirectory;

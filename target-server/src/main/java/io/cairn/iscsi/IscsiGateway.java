@@ -1,5 +1,6 @@
 package io.cairn.iscsi;
 
+import io.cairn.iscsi.target.IscsiConfig;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.scsi.ScsiCoreConfig;
 import io.cairn.scsi.core.DefaultScsiCore;

@@ -1,5 +1,7 @@
 package io.cairn.iscsi;
 
+import io.cairn.iscsi.target.IscsiConfig;
+import io.cairn.iscsi.target.IscsiTargets;
 import io.cairn.iscsi.conn.GatewayContext;
 import io.cairn.iscsi.conn.IscsiConnection;
 import io.cairn.iscsi.pdu.PduDecoder;

@@ -1,7 +1,7 @@
 package io.cairn.iscsi.conn;
 
-import io.cairn.iscsi.IscsiConfig;
-import io.cairn.iscsi.IscsiTargets;
+import io.cairn.iscsi.target.IscsiConfig;
+import io.cairn.iscsi.target.IscsiTargets;
 import io.cairn.iscsi.session.SessionRegistry;
 import io.cairn.iscsi.session.WriteBudget;
 import io.cairn.scsi.ScsiCore;

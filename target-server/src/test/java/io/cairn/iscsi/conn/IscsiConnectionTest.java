@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.iscsi.IscsiConfig;
-import io.cairn.iscsi.IscsiTargets;
+import io.cairn.iscsi.target.IscsiConfig;
+import io.cairn.iscsi.target.IscsiTargets;
 import io.cairn.iscsi.login.AuthConfig;
 import io.cairn.iscsi.pdu.Opcode;
 import io.cairn.iscsi.pdu.PduBytes;

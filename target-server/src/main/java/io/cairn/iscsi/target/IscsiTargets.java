@@ -1,4 +1,4 @@
-package io.cairn.iscsi;
+package io.cairn.iscsi.target;
 
 import io.cairn.iscsi.login.AuthConfig;
 import java.util.List;
