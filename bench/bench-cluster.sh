@@ -15,7 +15,7 @@
 # What it starts, all on 127.0.0.1, each on a temp dir: `cairn run` (1 GiB LUN, iSCSI 3261, ZooKeeper 2190);
 # the cluster: `cairn zookeeper` (2191), three `cairn store` (node ids 1-3, site tokyo, block ports 7101-7103),
 # one `cairn gateway` (iSCSI 3262) and `cairn lun create` (1 GiB, 64M sub-units, 2 copies); tgt
-# (tgt-peer.sh start 3270 1024 DIR). Prints a markdown table; stops everything it started on exit.
+# (scripts/tgt-peer.sh start 3270 1024 DIR). Prints a markdown table; stops everything it started on exit.
 #
 # How it measures (calibration, ramp, rounds, median; the random stride): see bench/lib.sh.
 # Every LUN is filled once before the rows with sequential 4 KiB writes (preconditioning; bench/lib.sh says why 4 KiB).
@@ -44,10 +44,7 @@ done
 . "$here/lib.sh"
 check_options
 
-tgt_peer=""
-for c in /work/shared/tools/tgt-peer.sh "$repo/../shared/tools/tgt-peer.sh"; do
-  [ -x "$c" ] && { tgt_peer=$c; break; }
-done
+tgt_peer="$repo/scripts/tgt-peer.sh"
 command -v qemu-img >/dev/null || { echo "qemu-img missing (apt-get install qemu-utils)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/cairn-bench-cluster.XXXXXX)
@@ -120,7 +117,6 @@ if [ -z "$cluster_url" ]; then
   cluster_url="iscsi://127.0.0.1:$gateway_port/$target/0"
 fi
 if [ -z "$tgt_url" ]; then
-  [ -n "$tgt_peer" ] || { echo "tgt-peer.sh not found (/work/shared/tools or ../shared/tools)" >&2; exit 1; }
   tgt_url=$("$tgt_peer" start "$tgt_port" 1024 "$work/tgt" | tail -1)
   tgt_started=1
 fi

@@ -11,7 +11,7 @@
 #   --ramp S         unmeasured warm-up per row and target before the rounds (default 3)
 #   --no-build       never run maven (fail if the distribution is missing)
 # Without --cairn-url it builds the distribution when packaging/target/cairn/bin/cairn is missing, starts
-# `cairn run` on a temp dir (1 GiB LUN, port 3261) and tgt (tgt-peer.sh start 3270 1024 DIR), benches both,
+# `cairn run` on a temp dir (1 GiB LUN, port 3261) and tgt (scripts/tgt-peer.sh start 3270 1024 DIR), benches both,
 # prints a markdown table and stops everything it started on exit.
 #
 # How it measures (calibration, ramp, rounds, median; the random stride): see bench/lib.sh.
@@ -38,10 +38,7 @@ done
 . "$here/lib.sh"
 check_options
 
-tgt_peer=""
-for c in /work/shared/tools/tgt-peer.sh "$repo/../shared/tools/tgt-peer.sh"; do
-  [ -x "$c" ] && { tgt_peer=$c; break; }
-done
+tgt_peer="$repo/scripts/tgt-peer.sh"
 command -v qemu-img >/dev/null || { echo "qemu-img missing (apt-get install qemu-utils)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/cairn-bench.XXXXXX)
@@ -77,7 +74,6 @@ if [ -z "$cairn_url" ]; then
   cairn_url="iscsi://127.0.0.1:$cairn_port/iqn.2026-11.io.cairn:default/0"
 fi
 if [ -z "$tgt_url" ]; then
-  [ -n "$tgt_peer" ] || { echo "tgt-peer.sh not found (/work/shared/tools or ../shared/tools)" >&2; exit 1; }
   tgt_url=$("$tgt_peer" start "$tgt_port" 1024 "$work/tgt" | tail -1)
   tgt_started=1
 fi

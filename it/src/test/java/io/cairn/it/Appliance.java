@@ -409,17 +409,11 @@ public final class Appliance implements AutoCloseable {
         return moduleDir.resolveSibling("packaging").resolve("target/cairn/bin/cairn");
     }
 
-    /** tgt-peer.sh from /work/shared/tools or ../shared/tools next to the repository. */
+    /** The repository's scripts/tgt-peer.sh. */
     static Path tgtPeer() {
-        Path repo = moduleDir().getParent();
-        for (Path candidate : List.of(Path.of("/work/shared/tools/tgt-peer.sh"),
-                repo.resolveSibling("shared").resolve("tools/tgt-peer.sh"))) {
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        assumeTrue(false, "cairn.it.target=tgt needs tgt-peer.sh in /work/shared/tools or ../shared/tools");
-        return null;
+        Path script = moduleDir().getParent().resolve("scripts/tgt-peer.sh");
+        assumeTrue(Files.isExecutable(script), "cairn.it.target=tgt needs " + script);
+        return script;
     }
 
     /**
