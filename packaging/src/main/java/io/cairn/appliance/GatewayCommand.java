@@ -64,11 +64,7 @@ final class GatewayCommand implements Callable<Integer> {
             System.err.println("cairn: gateway failed to start: " + e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.close();
-            stopped.countDown();
-        }, "cairn-shutdown"));
+        CountDownLatch stopped = StartedParts.closeOnShutdown(started);
         InetSocketAddress portal = gateway.portal();
         System.out.println("Gateway ready: portal " + portal.getAddress().getHostAddress() + ":" + portal.getPort());
         System.out.flush();

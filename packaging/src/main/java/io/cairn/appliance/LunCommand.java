@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -41,6 +42,14 @@ final class LunCommand implements Runnable {
     /** The lifecycle over {@code c}; {@code nodes} may be null where no store is asked. */
     static LunLifecycle lifecycle(Coordination c, ClusterClients nodes) {
         return new LunLifecycle(c.openLunCatalog(), c.openPlacementStore(), c.resyncReports(), nodes, System::currentTimeMillis);
+    }
+
+    /** Which LUN a query is about, and how to print the answer. */
+    static final class LunQuery {
+        @Option(names = "--id", required = true, description = "LUN id.")
+        String id;
+        @Option(names = "--json", description = "Print JSON on one line (default: indented).")
+        boolean json;
     }
 
     static void print(Object value, boolean compact) throws JsonProcessingException {
@@ -108,20 +117,18 @@ final class LunCommand implements Runnable {
     static final class Status implements Callable<Integer> {
         @ParentCommand
         LunCommand parent;
-        @Option(names = "--id", required = true)
-        String id;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Mixin
+        LunQuery query;
 
         @Override
         public Integer call() throws Exception {
             try (Coordination c = parent.connect()) {
-                Optional<LunStatus> status = lifecycle(c, null).status(id);
+                Optional<LunStatus> status = lifecycle(c, null).status(query.id);
                 if (status.isEmpty()) {
-                    System.err.println("cairn: no LUN " + id);
+                    System.err.println("cairn: no LUN " + query.id);
                     return 1;
                 }
-                print(status.get(), json);
+                print(status.get(), query.json);
                 return 0;
             }
         }
@@ -132,17 +139,15 @@ final class LunCommand implements Runnable {
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         LunCommand parent;
-        @Option(names = "--id", required = true)
-        String id;
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Mixin
+        LunQuery query;
 
         @Override
         public Integer call() throws Exception {
             try (Coordination c = parent.connect(); BlockTransport transport = new BlockTransport(1);
                  ClusterClients clients = new ClusterClients(c.openNodeRegistry(), transport, -1, null)) {
-                LunVerification result = lifecycle(c, clients).verify(id);
-                print(result, json);
+                LunVerification result = lifecycle(c, clients).verify(query.id);
+                print(result, query.json);
                 return result.identical() ? 0 : 1;
             }
         }

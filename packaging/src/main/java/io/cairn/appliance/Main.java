@@ -86,11 +86,7 @@ public final class Main implements Runnable {
                 System.err.println("cairn: failed to start: " + e.getMessage());
                 return 1;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                appliance.close();
-                stopped.countDown();
-            }, "cairn-shutdown"));
+            CountDownLatch stopped = StartedParts.closeOnShutdown(appliance);
             var portal = appliance.portal();
             for (String target : appliance.targets().targetNames()) {
                 // A wildcard bind prints as the address asked for (0.0.0.0), not Java's IPv6 form.

@@ -2,6 +2,7 @@ package io.cairn.appliance;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,6 +40,24 @@ final class StartedParts implements AutoCloseable {
                 log.warn("error while stopping {}: {}", c, e.toString());
             }
         }
+    }
+
+    /**
+     * Closes {@code parts} when the process is asked to stop (SIGTERM, Ctrl-C); the latch opens once
+     * they are closed, so a command's main thread can wait on it and then exit.
+     */
+    static CountDownLatch closeOnShutdown(AutoCloseable parts) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                parts.close();
+            } catch (Exception e) {
+                log.warn("error while stopping: {}", e.toString());
+            } finally {
+                closed.countDown();
+            }
+        }, "cairn-shutdown"));
+        return closed;
     }
 
     /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: a stopping process never waits for them. */

@@ -60,11 +60,7 @@ final class StoreCommand implements Callable<Integer> {
             System.err.println("cairn: store failed to start: " + e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.close();
-            stopped.countDown();
-        }, "cairn-shutdown"));
+        CountDownLatch stopped = StartedParts.closeOnShutdown(started);
         System.out.println("Store ready: node " + nodeId + " site " + site + " at " + listen + ":" + store.blockAddress().getPort());
         if (store.portal() != null) {
             System.out.println("Gateway ready: portal " + store.portal().getAddress().getHostAddress() + ":"

@@ -31,11 +31,7 @@ final class ZooKeeperCommand implements Callable<Integer> {
             System.err.println("cairn: ZooKeeper failed to start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            zk.close();
-            stopped.countDown();
-        }, "cairn-shutdown"));
+        CountDownLatch stopped = StartedParts.closeOnShutdown(zk);
         System.out.println("ZooKeeper ready: " + zk.connectString());
         System.out.flush();
         stopped.await();
