@@ -1,7 +1,7 @@
 package io.cairn.appliance;
 
 import io.cairn.coord.Coordination;
-import io.cairn.iscsi.IscsiGateway;
+import io.cairn.gateway.IscsiGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -63,6 +63,9 @@ final class GatewayCommand implements Callable<Integer> {
             started.close();
             System.err.println("cairn: gateway failed to start: " + e);
             return 1;
+        } catch (InterruptedException e) {
+            started.close(); // whatever started, a ZooKeeper session and its ephemeral nodes among it, goes now
+            throw e;
         }
         CountDownLatch stopped = StartedParts.closeOnShutdown(started);
         InetSocketAddress portal = gateway.portal();

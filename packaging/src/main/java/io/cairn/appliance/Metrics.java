@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.iscsi.GatewayTargets;
+import io.cairn.gateway.GatewayTargets;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.iscsi.IscsiServer;
 import io.micrometer.core.instrument.Gauge;

@@ -59,6 +59,9 @@ final class StoreCommand implements Callable<Integer> {
             started.close();
             System.err.println("cairn: store failed to start: " + e);
             return 1;
+        } catch (InterruptedException e) {
+            started.close(); // whatever started, a ZooKeeper session and its ephemeral nodes among it, goes now
+            throw e;
         }
         CountDownLatch stopped = StartedParts.closeOnShutdown(started);
         System.out.println("Store ready: node " + nodeId + " site " + site + " at " + listen + ":" + store.blockAddress().getPort());

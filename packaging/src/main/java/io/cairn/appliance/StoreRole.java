@@ -5,7 +5,7 @@ import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.placement.PlacementStore;
-import io.cairn.iscsi.IscsiGateway;
+import io.cairn.gateway.IscsiGateway;
 import io.cairn.lun.cluster.ClusterClients;
 import io.cairn.lun.node.CatalogGeometry;
 import io.cairn.lun.node.ResyncRecorder;

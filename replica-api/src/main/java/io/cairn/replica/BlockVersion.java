@@ -2,7 +2,7 @@ package io.cairn.replica;
 
 /**
  * The version of one replication block: the epoch of the primary that wrote it and the unique id it
- * drew ({@code node id << 48 | counter}, {@link io.cairn.store.VersionClock}). Versions order by
+ * drew ({@code node id << 48 | counter}, the store's VersionClock). Versions order by
  * epoch, then id: within an epoch one primary draws every id of a sub-unit from its own increasing
  * counter, and a later epoch always belongs to a later primary. {@link #NONE} is "never written".
  */

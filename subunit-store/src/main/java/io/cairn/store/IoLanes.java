@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Where a sub-unit's work runs. Requests (reads, writes, version changes) run on the I/O lane,
  * which may be the caller's own thread: a store serving from the page cache does its I/O on its
- * event loops (StoreCommand's {@code --io-threads 0} gives {@code Runnable::run}), and a hand-off
+ * event loops (a store's {@code --io-threads 0}, StoreRole, gives {@code Runnable::run}), and a hand-off
  * would cost more than the I/O. Forces, and work that reads a whole copy, run on the sync lane,
  * never the caller's: an fsync takes milliseconds, and an event loop must not wait for it.
  *

@@ -1,4 +1,4 @@
-package io.cairn.iscsi;
+package io.cairn.gateway;
 
 import io.cairn.iscsi.target.IscsiTargets;
 import io.cairn.iscsi.login.AuthConfig;

@@ -1,5 +1,6 @@
-package io.cairn.iscsi;
+package io.cairn.gateway;
 
+import io.cairn.iscsi.IscsiServer;
 import io.cairn.iscsi.target.IscsiConfig;
 import io.cairn.coord.scsi.ScsiContextStore;
 import io.cairn.scsi.ScsiCoreConfig;
