@@ -1,8 +1,8 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
@@ -47,7 +47,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
     private static final Pattern KNOWN_PATH = Pattern.compile("/nodes/known/(\\d+)");
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ZNodeMirror<NodeInfo> live;
@@ -55,18 +55,18 @@ public final class ZkNodeRegistry implements NodeRegistry {
     /** This process's live registrations, by node id. */
     private final Map<Integer, PersistentNode> registrations = new ConcurrentHashMap<>();
 
-    private ZkNodeRegistry(Coordination coordination) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkNodeRegistry(ZkSession session) {
+        this.session = session;
+        this.curator = session.curator();
         this.live = new ZNodeMirror<>(curator, LIVE, path -> idOf(LIVE_PATH, path), NodeInfoCodec::decode,
                 (id, entry) -> changed());
         this.known = new ZNodeMirror<>(curator, KNOWN, path -> idOf(KNOWN_PATH, path), NodeInfoCodec::decode,
                 (id, entry) -> changed());
     }
 
-    /** Opens the registry and reads the live and known sets; use {@link Coordination#openNodeRegistry()}. */
-    public static ZkNodeRegistry open(Coordination coordination) {
-        ZkNodeRegistry registry = new ZkNodeRegistry(Objects.requireNonNull(coordination, "coordination"));
+    /** Opens the registry and reads the live and known sets; use {@code Coordination.openNodeRegistry}. */
+    public static ZkNodeRegistry open(ZkSession session) {
+        ZkNodeRegistry registry = new ZkNodeRegistry(Objects.requireNonNull(session, "session"));
         try {
             registry.live.start(Duration.ofSeconds(15));
             registry.known.start(Duration.ofSeconds(15));
@@ -99,9 +99,9 @@ public final class ZkNodeRegistry implements NodeRegistry {
     @Override
     public void register(NodeInfo node) {
         Objects.requireNonNull(node, "node");
-        if (!coordination.isConnected()) {
+        if (!session.isConnected()) {
             throw new CoordinationUnavailableException("cannot register node " + node.id()
-                    + ": not connected to ZooKeeper at " + coordination.connectString(), null);
+                    + ": not connected to ZooKeeper at " + session.connectString(), null);
         }
         byte[] json = NodeInfoCodec.encode(node);
         writeKnown(node, json);
@@ -127,7 +127,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
         if (!created) {
             closeQuietly(ephemeral);
             throw new CoordinationUnavailableException("node " + node.id() + " could not be registered live in ZooKeeper at "
-                    + coordination.connectString() + " within " + REGISTER_TIMEOUT, null);
+                    + session.connectString() + " within " + REGISTER_TIMEOUT, null);
         }
         registrations.put(node.id(), ephemeral);
         Stat stat = statOf(livePath(node.id()));
@@ -212,9 +212,9 @@ public final class ZkNodeRegistry implements NodeRegistry {
      */
     @Override
     public void forget(int id) {
-        if (!coordination.isConnected()) {
+        if (!session.isConnected()) {
             throw new CoordinationUnavailableException("cannot forget node " + id
-                    + ": not connected to ZooKeeper at " + coordination.connectString(), null);
+                    + ": not connected to ZooKeeper at " + session.connectString(), null);
         }
         try {
             Stat stat = curator.checkExists().forPath(knownPath(id));
@@ -247,7 +247,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
     private CoordinationUnavailableException unavailable(String what, Exception cause) {
         if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
         return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause, cause);
+                + session.connectString() + ": " + cause, cause);
     }
 
     private static void closeQuietly(PersistentNode node) {

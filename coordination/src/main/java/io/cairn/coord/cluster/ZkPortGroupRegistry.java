@@ -3,9 +3,9 @@ package io.cairn.coord.cluster;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -34,22 +34,22 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final GatewayNodes mine;
     private final ZNodeMirror<PortGroupRecord> mirror;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     /** Changes seen while priming are the starting state, not changes. */
     private volatile boolean primed;
 
-    private ZkPortGroupRegistry(Coordination coordination) {
-        this.coordination = coordination;
-        this.mine = new GatewayNodes(coordination.curator(), BASE);
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
+    private ZkPortGroupRegistry(ZkSession session) {
+        this.session = session;
+        this.mine = new GatewayNodes(session.curator(), BASE);
+        this.mirror = new ZNodeMirror<>(session.curator(), BASE, mine::gatewayOf,
                 ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
     }
 
-    public static ZkPortGroupRegistry open(Coordination coordination) {
-        ZkPortGroupRegistry r = new ZkPortGroupRegistry(Objects.requireNonNull(coordination));
+    public static ZkPortGroupRegistry open(ZkSession session) {
+        ZkPortGroupRegistry r = new ZkPortGroupRegistry(Objects.requireNonNull(session));
         r.mirror.start(Duration.ofSeconds(15));
         r.primed = true;
         return r;
@@ -89,7 +89,7 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
      */
     @Override
     public void publish(PortGroupRecord group) {
-        if (!coordination.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
+        if (!session.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
             throw new CoordinationUnavailableException("no ZooKeeper session to publish the port group of "
                     + group.gatewayId(), null);
         }

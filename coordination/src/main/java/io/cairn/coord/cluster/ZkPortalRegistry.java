@@ -1,8 +1,8 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,14 +23,14 @@ public final class ZkPortalRegistry implements PortalRegistry {
     private final GatewayNodes mine;
     private final ZNodeMirror<String> mirror;
 
-    private ZkPortalRegistry(Coordination coordination) {
-        this.mine = new GatewayNodes(coordination.curator(), BASE);
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
+    private ZkPortalRegistry(ZkSession session) {
+        this.mine = new GatewayNodes(session.curator(), BASE);
+        this.mirror = new ZNodeMirror<>(session.curator(), BASE, mine::gatewayOf,
                 bytes -> new String(bytes, StandardCharsets.UTF_8), (k, e) -> { });
     }
 
-    public static ZkPortalRegistry open(Coordination coordination) {
-        ZkPortalRegistry r = new ZkPortalRegistry(Objects.requireNonNull(coordination));
+    public static ZkPortalRegistry open(ZkSession session) {
+        ZkPortalRegistry r = new ZkPortalRegistry(Objects.requireNonNull(session));
         r.mirror.start(Duration.ofSeconds(15));
         return r;
     }

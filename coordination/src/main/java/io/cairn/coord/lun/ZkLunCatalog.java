@@ -1,8 +1,8 @@
 package io.cairn.coord.lun;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -29,21 +29,21 @@ public final class ZkLunCatalog implements LunCatalog, AutoCloseable {
     private static final Pattern DEFINITION_PATH = Pattern.compile("/luns/([^/]+)/definition");
     private static final int MAX_ATTEMPTS = 16;
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ZNodeMirror<LunDefinition> mirror;
 
-    private ZkLunCatalog(Coordination coordination) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkLunCatalog(ZkSession session) {
+        this.session = session;
+        this.curator = session.curator();
         this.mirror = new ZNodeMirror<>(curator, LUNS, ZkLunCatalog::idOfPath, LunDefinitionCodec::decode,
                 (id, entry) -> listeners.forEach(l -> l.accept(id)));
     }
 
-    /** Opens the catalog and reads every definition; use {@link Coordination#openLunCatalog()}. */
-    public static ZkLunCatalog open(Coordination coordination) {
-        ZkLunCatalog catalog = new ZkLunCatalog(Objects.requireNonNull(coordination));
+    /** Opens the catalog and reads every definition; use {@code Coordination.openLunCatalog}. */
+    public static ZkLunCatalog open(ZkSession session) {
+        ZkLunCatalog catalog = new ZkLunCatalog(Objects.requireNonNull(session));
         catalog.mirror.start(Duration.ofSeconds(15));
         return catalog;
     }
@@ -140,16 +140,16 @@ public final class ZkLunCatalog implements LunCatalog, AutoCloseable {
     }
 
     private void requireConnected(String what) {
-        if (!coordination.isConnected()) {
+        if (!session.isConnected()) {
             throw new CoordinationUnavailableException("cannot " + what + ": not connected to ZooKeeper at "
-                    + coordination.connectString(), null);
+                    + session.connectString(), null);
         }
     }
 
     private CoordinationUnavailableException unavailable(String what, Exception cause) {
         if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
         return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause.getMessage(), cause);
+                + session.connectString() + ": " + cause.getMessage(), cause);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.cairn.coord.placement;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import io.cairn.coord.ZNodeWriter;
-import io.cairn.coord.ZNodeWriter.Decision;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeWriter;
+import io.cairn.coord.znode.ZNodeWriter.Decision;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -53,22 +53,22 @@ public final class ZkPlacementStore implements PlacementStore {
     private final Map<String, NavigableSet<Integer>> indices = new ConcurrentHashMap<>();
     private final ZNodeWriter<SubUnitPlacement> writer;
 
-    private ZkPlacementStore(Coordination coordination, int maxAttempts) {
-        this.curator = coordination.curator();
+    private ZkPlacementStore(ZkSession session, int maxAttempts) {
+        this.curator = session.curator();
         this.mirror = new ZNodeMirror<>(curator, LUNS, this::keyOfPath, SubUnitPlacementCodec::decode,
                 this::changed);
-        this.writer = new ZNodeWriter<>(coordination, mirror, SubUnitPlacementCodec::encode, "placement store",
+        this.writer = new ZNodeWriter<>(session, mirror, SubUnitPlacementCodec::encode, "placement store",
                 "placement-writer", maxAttempts);
     }
 
-    /** Opens the store and reads every placement; use {@link Coordination#openPlacementStore()}. */
-    public static ZkPlacementStore open(Coordination coordination) {
-        return open(coordination, DEFAULT_MAX_ATTEMPTS);
+    /** Opens the store and reads every placement; use {@code Coordination.openPlacementStore}. */
+    public static ZkPlacementStore open(ZkSession session) {
+        return open(session, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended sub-unit */
-    public static ZkPlacementStore open(Coordination coordination, int maxAttempts) {
-        ZkPlacementStore store = new ZkPlacementStore(Objects.requireNonNull(coordination, "coordination"), maxAttempts);
+    public static ZkPlacementStore open(ZkSession session, int maxAttempts) {
+        ZkPlacementStore store = new ZkPlacementStore(Objects.requireNonNull(session, "session"), maxAttempts);
         try {
             store.mirror.start(Duration.ofSeconds(15));
         } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.cairn.coord.placement;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +14,10 @@ import org.apache.zookeeper.KeeperException;
 public final class ZkResyncReports implements ResyncReports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Coordination coordination;
+    private final ZkSession session;
 
-    public ZkResyncReports(Coordination coordination) {
-        this.coordination = coordination;
+    public ZkResyncReports(ZkSession session) {
+        this.session = session;
     }
 
     @Override
@@ -26,9 +26,9 @@ public final class ZkResyncReports implements ResyncReports {
         try {
             byte[] data = JSON.writeValueAsBytes(report);
             try {
-                coordination.curator().setData().forPath(path, data);
+                session.curator().setData().forPath(path, data);
             } catch (KeeperException.NoNodeException e) {
-                coordination.curator().create().creatingParentsIfNeeded().forPath(path, data);
+                session.curator().create().creatingParentsIfNeeded().forPath(path, data);
             }
         } catch (Exception e) {
             throw new CoordinationUnavailableException("cannot record resync report at " + path, e);
@@ -41,8 +41,8 @@ public final class ZkResyncReports implements ResyncReports {
         String dir = "/luns/" + lunId + "/resync";
         List<Report> out = new ArrayList<>();
         try {
-            for (String child : coordination.curator().getChildren().forPath(dir)) {
-                out.add(JSON.readValue(coordination.curator().getData().forPath(dir + "/" + child), Report.class));
+            for (String child : session.curator().getChildren().forPath(dir)) {
+                out.add(JSON.readValue(session.curator().getData().forPath(dir + "/" + child), Report.class));
             }
         } catch (KeeperException.NoNodeException e) {
             return out;

@@ -1,9 +1,9 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.SessionState;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.Locker;
@@ -73,7 +73,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
         }
     }
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final ZkScsiContextStore store;
     private final ZNodeMirror<String> gateways;
@@ -88,9 +88,9 @@ public final class ZkGatewayAcks implements GatewayAcks {
     private volatile String gatewayId;
     private volatile PersistentNode membership;
 
-    private ZkGatewayAcks(Coordination coordination, ZkScsiContextStore store) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkGatewayAcks(ZkSession session, ZkScsiContextStore store) {
+        this.session = session;
+        this.curator = session.curator();
         this.store = store;
         this.gateways = new ZNodeMirror<>(curator, GATEWAYS, path -> group(GATEWAY_PATH, path, 1),
                 bytes -> new String(bytes, StandardCharsets.UTF_8), (id, entry) -> recheck());
@@ -100,9 +100,9 @@ public final class ZkGatewayAcks implements GatewayAcks {
         this.publisher = Executors.newSingleThreadScheduledExecutor(daemon("cairn-gateway-acks-publisher"));
     }
 
-    /** Opens the acknowledgements over {@code store}'s local copy; use {@link Coordination#openGatewayAcks}. */
-    public static ZkGatewayAcks open(Coordination coordination, ZkScsiContextStore store) {
-        ZkGatewayAcks acks = new ZkGatewayAcks(Objects.requireNonNull(coordination, "coordination"),
+    /** Opens the acknowledgements over {@code store}'s local copy; use {@code Coordination.openGatewayAcks}. */
+    public static ZkGatewayAcks open(ZkSession session, ZkScsiContextStore store) {
+        ZkGatewayAcks acks = new ZkGatewayAcks(Objects.requireNonNull(session, "session"),
                 Objects.requireNonNull(store, "store"));
         try {
             acks.gateways.start(JOIN_TIMEOUT);
@@ -112,7 +112,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
             throw e;
         }
         acks.timer.scheduleWithFixedDelay(acks::recheck, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
-        coordination.addConnectionListener(acks::sessionChanged);
+        session.addConnectionListener(acks::sessionChanged);
         return acks;
     }
 
@@ -150,9 +150,9 @@ public final class ZkGatewayAcks implements GatewayAcks {
         Objects.requireNonNull(gatewayId, "gatewayId");
         if (gatewayId.isEmpty() || gatewayId.contains("/")) throw new IllegalArgumentException("bad gateway id " + gatewayId);
         if (this.gatewayId != null) throw new IllegalStateException("already joined as " + this.gatewayId);
-        if (!coordination.isConnected()) {
+        if (!session.isConnected()) {
             throw new CoordinationUnavailableException("gateway " + gatewayId + " cannot join: not connected to ZooKeeper at "
-                    + coordination.connectString(), null);
+                    + session.connectString(), null);
         }
         this.gatewayId = gatewayId;
         store.addAppliedListener(this::appliedLocally);
@@ -171,7 +171,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
         if (!created) {
             closeQuietly(node);
             throw new CoordinationUnavailableException("gateway " + gatewayId + " could not join in ZooKeeper at "
-                    + coordination.connectString() + " within " + JOIN_TIMEOUT, null);
+                    + session.connectString() + " within " + JOIN_TIMEOUT, null);
         }
         membership = node;
         catchUp();
@@ -213,7 +213,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
 
     /** The members of {@code /gateways} other than {@code gatewayId}, read after a sync. */
     private Set<String> otherLiveGateways(String gatewayId) throws Exception {
-        ZkScsiContextStore.sync(curator, GATEWAYS);
+        session.sync(GATEWAYS);
         Set<String> members = new HashSet<>();
         try {
             members.addAll(curator.getChildren().forPath(GATEWAYS));
@@ -228,7 +228,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
     private void catchUp() {
         List<String> luns;
         try {
-            ZkScsiContextStore.sync(curator, LUNS);
+            session.sync(LUNS);
             luns = curator.checkExists().forPath(LUNS) == null ? List.of() : curator.getChildren().forPath(LUNS);
         } catch (Exception e) {
             throw unavailable("read the LUNs", e);
@@ -331,7 +331,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
                             waiter.required = Set.of();
                         } else {
                             waiter.done.completeExceptionally(new CoordinationUnavailableException(
-                                    "cannot list live gateways in ZooKeeper at " + coordination.connectString() + ": "
+                                    "cannot list live gateways in ZooKeeper at " + session.connectString() + ": "
                                             + Code.get(event.getResultCode()), null));
                             return;
                         }
@@ -354,7 +354,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
     }
 
     private void check(Waiter waiter) {
-        if (waiter.required != null && coordination.isConnected() && lagging(waiter).isEmpty()) {
+        if (waiter.required != null && session.isConnected() && lagging(waiter).isEmpty()) {
             waiter.done.complete(null);
         }
     }
@@ -381,7 +381,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
     private CoordinationUnavailableException unavailable(String what, Exception cause) {
         if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
         return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause, cause);
+                + session.connectString() + ": " + cause, cause);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -408,7 +408,7 @@ public final class ZkGatewayAcks implements GatewayAcks {
         publisher.shutdownNow();
         timer.shutdownNow();
         String me = gatewayId;
-        if (me != null && coordination.isConnected()) {
+        if (me != null && session.isConnected()) {
             for (String lunId : published.keySet()) {
                 try {
                     curator.delete().forPath(appliedPath(lunId, me));

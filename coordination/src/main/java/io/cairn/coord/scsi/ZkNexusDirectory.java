@@ -2,9 +2,9 @@ package io.cairn.coord.scsi;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.SessionState;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -43,7 +43,7 @@ public final class ZkNexusDirectory implements NexusDirectory {
     private static final Duration COALESCE = Duration.ofMillis(20);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final String gatewayId;
     private final ZNodeMirror<List<String>> mirror;
@@ -54,9 +54,9 @@ public final class ZkNexusDirectory implements NexusDirectory {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService publisher;
 
-    private ZkNexusDirectory(Coordination coordination, String gatewayId) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkNexusDirectory(ZkSession session, String gatewayId) {
+        this.session = session;
+        this.curator = session.curator();
         this.gatewayId = gatewayId;
         this.mirror = new ZNodeMirror<>(curator, "/luns", ZkNexusDirectory::keyOf, ZkNexusDirectory::decode,
                 this::changed);
@@ -67,18 +67,18 @@ public final class ZkNexusDirectory implements NexusDirectory {
         });
     }
 
-    /** Opens the directory, its local copy primed; use {@link Coordination#openNexusDirectory}. */
-    public static ZkNexusDirectory open(Coordination coordination, String gatewayId) {
+    /** Opens the directory, its local copy primed; use {@code Coordination.openNexusDirectory}. */
+    public static ZkNexusDirectory open(ZkSession session, String gatewayId) {
         Objects.requireNonNull(gatewayId, "gatewayId");
         if (gatewayId.isEmpty() || gatewayId.contains("/")) throw new IllegalArgumentException("bad gateway id " + gatewayId);
-        ZkNexusDirectory directory = new ZkNexusDirectory(Objects.requireNonNull(coordination), gatewayId);
+        ZkNexusDirectory directory = new ZkNexusDirectory(Objects.requireNonNull(session), gatewayId);
         try {
             directory.mirror.start(Duration.ofSeconds(15));
         } catch (RuntimeException e) {
             directory.close();
             throw e;
         }
-        coordination.addConnectionListener(directory::sessionChanged);
+        session.addConnectionListener(directory::sessionChanged);
         return directory;
     }
 
@@ -187,7 +187,7 @@ public final class ZkNexusDirectory implements NexusDirectory {
     @Override
     public void close() {
         publisher.shutdownNow();
-        if (coordination.isConnected()) {
+        if (session.isConnected()) {
             for (String lunId : own.keySet()) {
                 try {
                     curator.delete().forPath(nexusPath(lunId, gatewayId));

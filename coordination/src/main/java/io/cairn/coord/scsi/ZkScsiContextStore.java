@@ -1,12 +1,11 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import io.cairn.coord.ZNodeWriter;
-import io.cairn.coord.ZNodeWriter.Decision;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeWriter;
+import io.cairn.coord.znode.ZNodeWriter.Decision;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,11 +52,10 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZkScsiContextStore.class);
     public static final int DEFAULT_MAX_ATTEMPTS = 32;
-    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
     private static final String LUNS = "/luns";
     private static final Pattern CONTEXT_PATH = Pattern.compile("/luns/([^/]+)/scsi-context");
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
@@ -72,23 +69,23 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     private final ZNodeMirror<ScsiContext> mirror;
     private final ZNodeWriter<ScsiContext> writer;
 
-    private ZkScsiContextStore(Coordination coordination, int maxAttempts) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkScsiContextStore(ZkSession session, int maxAttempts) {
+        this.session = session;
+        this.curator = session.curator();
         this.mirror = new ZNodeMirror<>(curator, LUNS, ZkScsiContextStore::lunOfPath, ScsiContextCodec::decode,
                 this::changed);
-        this.writer = new ZNodeWriter<>(coordination, mirror, ScsiContextCodec::encode, "SCSI context store",
+        this.writer = new ZNodeWriter<>(session, mirror, ScsiContextCodec::encode, "SCSI context store",
                 "scsi-context-writer", maxAttempts);
     }
 
-    /** Opens the store and reads every LUN's context; use {@link Coordination#openScsiContextStore()}. */
-    public static ZkScsiContextStore open(Coordination coordination) {
-        return open(coordination, DEFAULT_MAX_ATTEMPTS);
+    /** Opens the store and reads every LUN's context; use {@code Coordination.openScsiContextStore}. */
+    public static ZkScsiContextStore open(ZkSession session) {
+        return open(session, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended context */
-    public static ZkScsiContextStore open(Coordination coordination, int maxAttempts) {
-        ZkScsiContextStore store = new ZkScsiContextStore(Objects.requireNonNull(coordination), maxAttempts);
+    public static ZkScsiContextStore open(ZkSession session, int maxAttempts) {
+        ZkScsiContextStore store = new ZkScsiContextStore(Objects.requireNonNull(session), maxAttempts);
         try {
             store.mirror.start(Duration.ofSeconds(15));
         } catch (RuntimeException e) {
@@ -185,7 +182,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     @Override
     public CompletableFuture<ScsiContext> fresh(String lunId) {
         return writer.submit("read", subject(lunId), result -> {
-            if (!coordination.isConnected()) {
+            if (!session.isConnected()) {
                 result.completeExceptionally(writer.notConnected("read", subject(lunId)));
                 return;
             }
@@ -243,7 +240,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
         String path = contextPath(lunId);
         Stat stat = new Stat();
         try {
-            sync(path);
+            session.sync(path);
             byte[] data = curator.getData().storingStatIn(stat).forPath(path);
             return mirror.read(lunId, data, stat);
         } catch (KeeperException.NoNodeException e) {
@@ -252,27 +249,6 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
             return null;
         } catch (Exception e) {
             throw writer.unavailable("read", subject(lunId), e);
-        }
-    }
-
-    private void sync(String path) throws Exception {
-        sync(curator, path);
-    }
-
-    /** Curator's foreground sync does not wait for the answer; this does, within a bound. */
-    static void sync(CuratorFramework curator, String path) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        curator.sync().inBackground((client, event) -> done.complete(event.getResultCode())).forPath(path);
-        int rc;
-        try {
-            rc = done.get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new CoordinationUnavailableException("ZooKeeper sync of " + path + " did not answer within "
-                    + SYNC_TIMEOUT, e);
-        }
-        // NONODE is fine: sync is about the server, not the node
-        if (rc != Code.OK.intValue() && rc != Code.NONODE.intValue()) {
-            throw KeeperException.create(Code.get(rc), path);
         }
     }
 

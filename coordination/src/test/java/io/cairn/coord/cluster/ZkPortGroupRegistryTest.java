@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.ZooKeeperFixture;
 import java.util.List;
@@ -23,8 +23,8 @@ class ZkPortGroupRegistryTest {
 
     @Test
     void everyGatewaySeesEveryGroupOrderedByGroupId() {
-        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination());
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
+        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination().session());
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination().session());
         b.publish(group(3, "ACTIVE_OPTIMIZED"));
         a.publish(group(1, "ACTIVE_OPTIMIZED"));
         assertTrue(a.groups().contains(group(1, "ACTIVE_OPTIMIZED")), "publish returns once the own copy shows it");
@@ -37,9 +37,9 @@ class ZkPortGroupRegistryTest {
 
     @Test
     void stateChangesAndWithdrawalReachOthersAndTheirListeners() {
-        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination());
+        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(zk.newCoordination().session());
         a.publish(group(1, "ACTIVE_OPTIMIZED"));
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination().session());
         List<String> seenByB = new CopyOnWriteArrayList<>();
         b.addListener(seenByB::add);
         assertEquals(List.of(group(1, "ACTIVE_OPTIMIZED")), b.groups(), "primed on open");
@@ -60,8 +60,8 @@ class ZkPortGroupRegistryTest {
     @Test
     void expiredSessionDropsTheGroupAndANewSessionPublishesItAgain() {
         Coordination aClient = zk.newCoordination();
-        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(aClient);
-        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination());
+        ZkPortGroupRegistry a = ZkPortGroupRegistry.open(aClient.session());
+        ZkPortGroupRegistry b = ZkPortGroupRegistry.open(zk.newCoordination().session());
         a.publish(group(2, "TRANSITIONING"));
         Eventually.await("B sees A", () -> b.groups().size() == 1);
         List<String> seenByB = new CopyOnWriteArrayList<>();

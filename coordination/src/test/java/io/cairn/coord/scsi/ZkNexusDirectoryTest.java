@@ -1,6 +1,6 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
