@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
  * TRANSITIONING, then UNAVAILABLE, then withdraws. Reads come from a watched local copy (no I/O on
  * the SCSI command path).
  */
-public final class ZkPortGroupRegistry implements PortGroupRegistry {
+public final class ZkPortGroupRegistry extends ZNodeStore implements PortGroupRegistry {
 
     private static final String BASE = "/port-groups";
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -34,7 +35,6 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
-    private final ZkSession session;
     private final GatewayNodes mine;
     private final ZNodeMirror<PortGroupRecord> mirror;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -42,15 +42,14 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
     private volatile boolean primed;
 
     private ZkPortGroupRegistry(ZkSession session) {
-        this.session = session;
-        this.mine = new GatewayNodes(session.curator(), BASE);
-        this.mirror = new ZNodeMirror<>(session.curator(), BASE, mine::gatewayOf,
-                ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
+        super(session);
+        this.mine = new GatewayNodes(curator, BASE);
+        this.mirror = watch(BASE, mine::gatewayOf, ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
     }
 
     public static ZkPortGroupRegistry open(ZkSession session) {
-        ZkPortGroupRegistry r = new ZkPortGroupRegistry(Objects.requireNonNull(session));
-        r.mirror.start(Duration.ofSeconds(15));
+        ZkPortGroupRegistry r = new ZkPortGroupRegistry(session);
+        r.prime();
         r.primed = true;
         return r;
     }
@@ -165,6 +164,6 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
     @Override
     public void close() {
         mine.close();
-        mirror.close();
+        super.close();
     }
 }

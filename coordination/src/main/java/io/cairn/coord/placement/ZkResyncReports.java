@@ -1,6 +1,7 @@
 package io.cairn.coord.placement;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.coord.lun.LunNode;
 import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class ZkResyncReports implements ResyncReports {
 
     @Override
     public void record(Report report) {
-        String path = "/luns/" + report.lunId() + "/resync/" + report.index() + "-" + report.replica();
+        String path = LunNode.RESYNC.path(report.lunId(), report.index() + "-" + report.replica());
         try {
             byte[] data = JSON.writeValueAsBytes(report);
             try {
@@ -38,7 +39,7 @@ public final class ZkResyncReports implements ResyncReports {
     /** Reports of a LUN, by sub-unit index then replica. */
     @Override
     public List<Report> list(String lunId) {
-        String dir = "/luns/" + lunId + "/resync";
+        String dir = LunNode.RESYNC.path(lunId);
         List<Report> out = new ArrayList<>();
         try {
             for (String child : session.curator().getChildren().forPath(dir)) {

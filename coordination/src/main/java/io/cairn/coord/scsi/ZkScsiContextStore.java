@@ -1,11 +1,12 @@
 package io.cairn.coord.scsi;
 
+import io.cairn.coord.lun.LunNode;
 import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import io.cairn.coord.znode.ZNodeWriter;
 import io.cairn.coord.znode.ZNodeWriter.Decision;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -24,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * SCSI contexts in ZooKeeper: one JSON document ({@link ScsiContextCodec}) per LUN at
@@ -48,15 +47,11 @@ import java.util.regex.Pattern;
  * with it; versions of one LUN count as applied in order, so a later version is never reported
  * before the work an earlier one asked for is done.
  */
-public final class ZkScsiContextStore implements VersionedScsiContextStore {
+public final class ZkScsiContextStore extends ZNodeStore implements VersionedScsiContextStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZkScsiContextStore.class);
     public static final int DEFAULT_MAX_ATTEMPTS = 32;
-    private static final String LUNS = "/luns";
-    private static final Pattern CONTEXT_PATH = Pattern.compile("/luns/([^/]+)/scsi-context");
 
-    private final ZkSession session;
-    private final CuratorFramework curator;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
     private final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
@@ -70,12 +65,9 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     private final ZNodeWriter<ScsiContext> writer;
 
     private ZkScsiContextStore(ZkSession session, int maxAttempts) {
-        this.session = session;
-        this.curator = session.curator();
-        this.mirror = new ZNodeMirror<>(curator, LUNS, ZkScsiContextStore::lunOfPath, ScsiContextCodec::decode,
-                this::changed);
-        this.writer = new ZNodeWriter<>(session, mirror, ScsiContextCodec::encode, "SCSI context store",
-                "scsi-context-writer", maxAttempts);
+        super(session);
+        this.mirror = watch(LunNode.LUNS, LunNode.SCSI_CONTEXT::lunOf, ScsiContextCodec::decode, this::changed);
+        this.writer = writer(mirror, ScsiContextCodec::encode, "SCSI context store", "scsi-context-writer", maxAttempts);
     }
 
     /** Opens the store and reads every LUN's context; use {@code Coordination.openScsiContextStore}. */
@@ -85,23 +77,13 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended context */
     public static ZkScsiContextStore open(ZkSession session, int maxAttempts) {
-        ZkScsiContextStore store = new ZkScsiContextStore(Objects.requireNonNull(session), maxAttempts);
-        try {
-            store.mirror.start(Duration.ofSeconds(15));
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        ZkScsiContextStore store = new ZkScsiContextStore(session, maxAttempts);
+        store.prime();
         return store;
     }
 
     static String contextPath(String lunId) {
-        return LUNS + "/" + lunId + "/scsi-context";
-    }
-
-    private static String lunOfPath(String path) {
-        Matcher m = CONTEXT_PATH.matcher(path);
-        return m.matches() ? m.group(1) : null;
+        return LunNode.SCSI_CONTEXT.path(lunId);
     }
 
     /** @throws CoordinationUnavailableException if the stored context cannot be decoded (fail closed) */
@@ -231,25 +213,11 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     }
 
     /**
-     * Reads the node straight from ZooKeeper into the local copy, after a sync so that the server
-     * this session talks to has every write committed before now (a follower may lag the leader;
-     * ZooKeeper Programmer's Guide, "Consistency Guarantees"). Returns what was read: the watch
-     * may not have caught up yet, and the local copy never moves backwards, so it is not re-read.
+     * The node as ZooKeeper holds it after a sync, into the local copy: every decision on a context
+     * is made on the latest document, which the watch may not have brought yet.
      */
     private ZNodeMirror.Entry<ScsiContext> readFresh(String lunId) {
-        String path = contextPath(lunId);
-        Stat stat = new Stat();
-        try {
-            session.sync(path);
-            byte[] data = curator.getData().storingStatIn(stat).forPath(path);
-            return mirror.read(lunId, data, stat);
-        } catch (KeeperException.NoNodeException e) {
-            ZNodeMirror.Entry<ScsiContext> seen = mirror.get(lunId);
-            if (seen != null && seen.present()) mirror.deleted(lunId, seen.czxid());
-            return null;
-        } catch (Exception e) {
-            throw writer.unavailable("read", subject(lunId), e);
-        }
+        return syncAndReadFresh(mirror, lunId, contextPath(lunId), subject(lunId));
     }
 
     /** Runs on the writer thread. */
@@ -320,12 +288,5 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
                 log.error("applied-version listener failed for LUN {}", lunId, e);
             }
         }
-    }
-
-    /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
-    @Override
-    public void close() {
-        writer.close();
-        mirror.close();
     }
 }
