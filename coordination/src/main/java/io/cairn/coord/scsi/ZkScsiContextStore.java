@@ -115,7 +115,7 @@ public final class ZkScsiContextStore extends ZNodeStore implements VersionedScs
 
     /**
      * This process alone (the single-node appliance; a cluster gateway waits for every gateway's
-     * acknowledgement instead, packaging ClusterScsiContexts): completes once this process has
+     * acknowledgement instead, ClusterScsiContexts): completes once this process has
      * applied the version written or decided on, apply steps included, so a PREEMPT AND ABORT
      * completes after its aborts. Fails after {@link #APPLY_TIMEOUT} (the watch did not deliver).
      */
