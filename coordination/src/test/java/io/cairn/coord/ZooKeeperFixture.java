@@ -1,5 +1,6 @@
 package io.cairn.coord;
 
+import io.cairn.coord.client.Coordination;
 import io.cairn.testkit.zookeeper.SharedZooKeeper;
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package io.cairn.appliance;
 
 import io.cairn.block.BlockDevice;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.scsi.ScsiContextStore;

@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.cluster.Leadership;
 import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
@@ -87,7 +87,7 @@ final class GatewayRole {
         started.add(timer::shutdownNow);
         // Reservation changes complete once every gateway has applied them; no I/O is admitted
         // while the session is interrupted (architecture.md "Invariants").
-        ScsiContextStore contexts = ClusterScsiContexts.open(coordination, catalog, zkContexts, acks, APPLY_TIMEOUT, timer);
+        ScsiContextStore contexts = ClusterScsiContexts.open(coordination.session(), catalog, zkContexts, acks, APPLY_TIMEOUT, timer);
         NodeRegistry nodes = coordination.openNodeRegistry();
         PlacementStore placements = coordination.openPlacementStore();
         Leadership leadership = coordination.openLeadership("control-plane",

@@ -2,7 +2,7 @@ package io.cairn.appliance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.lun.cluster.ClusterClients;

@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;

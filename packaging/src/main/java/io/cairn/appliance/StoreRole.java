@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
 import io.cairn.coord.lun.LunCatalog;

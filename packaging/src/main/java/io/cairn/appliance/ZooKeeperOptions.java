@@ -1,6 +1,6 @@
 package io.cairn.appliance;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import picocli.CommandLine.Option;
 
 /**

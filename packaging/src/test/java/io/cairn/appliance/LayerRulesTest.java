@@ -117,7 +117,6 @@ class LayerRulesTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("enabled once the coordination package circles are opened (issue 10, in progress)")
     void noPackageCycles() {
         check(slices().matching("io.cairn.(**)").should().beFreeOfCycles());
     }

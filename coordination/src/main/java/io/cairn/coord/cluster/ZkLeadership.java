@@ -1,6 +1,6 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.coord.SessionState;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -37,7 +37,7 @@ public final class ZkLeadership implements Leadership {
     static final String LEADER = "/leader";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final String group;
     private final LeaderLatch latch;
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
@@ -46,10 +46,10 @@ public final class ZkLeadership implements Leadership {
     private boolean reported;
     private volatile boolean closed;
 
-    private ZkLeadership(Coordination coordination, String group, String participantId) {
-        this.coordination = coordination;
+    private ZkLeadership(ZkSession session, String group, String participantId) {
+        this.session = session;
         this.group = group;
-        this.latch = new LeaderLatch(coordination.curator(), LEADER + "/" + group, participantId);
+        this.latch = new LeaderLatch(session.curator(), LEADER + "/" + group, participantId);
         this.notifier = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cairn-leadership-" + group);
             t.setDaemon(true);
@@ -59,17 +59,17 @@ public final class ZkLeadership implements Leadership {
 
     /**
      * Joins the election of {@code group} as {@code participantId}; leadership may arrive any time
-     * after. Use {@link Coordination#openLeadership(String, String)}.
+     * after. Use {@code Coordination.openLeadership}.
      *
      * @throws CoordinationUnavailableException if the latch could not be started
      */
-    public static ZkLeadership open(Coordination coordination, String group, String participantId) {
-        Objects.requireNonNull(coordination, "coordination");
+    public static ZkLeadership open(ZkSession session, String group, String participantId) {
+        Objects.requireNonNull(session, "session");
         if (!NAME.matcher(Objects.requireNonNull(group, "group")).matches()) {
             throw new IllegalArgumentException("group must be letters, digits, '.', '_' or '-': " + group);
         }
         Objects.requireNonNull(participantId, "participantId");
-        ZkLeadership leadership = new ZkLeadership(coordination, group, participantId);
+        ZkLeadership leadership = new ZkLeadership(session, group, participantId);
         leadership.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -81,7 +81,7 @@ public final class ZkLeadership implements Leadership {
                 leadership.recompute();
             }
         });
-        coordination.addConnectionListener(leadership::sessionChanged);
+        session.addConnectionListener(leadership::sessionChanged);
         try {
             leadership.latch.start();
         } catch (Exception e) {
@@ -93,7 +93,7 @@ public final class ZkLeadership implements Leadership {
 
     @Override
     public boolean isLeader() {
-        return !closed && coordination.isConnected() && latch.hasLeadership();
+        return !closed && session.isConnected() && latch.hasLeadership();
     }
 
     @Override

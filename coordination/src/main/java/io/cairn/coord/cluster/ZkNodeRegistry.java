@@ -1,9 +1,9 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import org.apache.curator.framework.CuratorFramework;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * <p>Reads come from two watched local copies ({@link ZNodeMirror}), primed before {@link #open}
  * returns; this process's own registration is visible to its reads when {@link #register} returns.
  */
-public final class ZkNodeRegistry implements NodeRegistry {
+public final class ZkNodeRegistry extends ZNodeStore implements NodeRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ZkNodeRegistry.class);
     static final String LIVE = "/nodes/live";
@@ -47,33 +47,22 @@ public final class ZkNodeRegistry implements NodeRegistry {
     private static final Pattern KNOWN_PATH = Pattern.compile("/nodes/known/(\\d+)");
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Coordination coordination;
-    private final CuratorFramework curator;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ZNodeMirror<NodeInfo> live;
     private final ZNodeMirror<NodeInfo> known;
     /** This process's live registrations, by node id. */
     private final Map<Integer, PersistentNode> registrations = new ConcurrentHashMap<>();
 
-    private ZkNodeRegistry(Coordination coordination) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
-        this.live = new ZNodeMirror<>(curator, LIVE, path -> idOf(LIVE_PATH, path), NodeInfoCodec::decode,
-                (id, entry) -> changed());
-        this.known = new ZNodeMirror<>(curator, KNOWN, path -> idOf(KNOWN_PATH, path), NodeInfoCodec::decode,
-                (id, entry) -> changed());
+    private ZkNodeRegistry(ZkSession session) {
+        super(session);
+        this.live = watch(LIVE, path -> idOf(LIVE_PATH, path), NodeInfoCodec::decode, (id, entry) -> changed());
+        this.known = watch(KNOWN, path -> idOf(KNOWN_PATH, path), NodeInfoCodec::decode, (id, entry) -> changed());
     }
 
-    /** Opens the registry and reads the live and known sets; use {@link Coordination#openNodeRegistry()}. */
-    public static ZkNodeRegistry open(Coordination coordination) {
-        ZkNodeRegistry registry = new ZkNodeRegistry(Objects.requireNonNull(coordination, "coordination"));
-        try {
-            registry.live.start(Duration.ofSeconds(15));
-            registry.known.start(Duration.ofSeconds(15));
-        } catch (RuntimeException e) {
-            registry.close();
-            throw e;
-        }
+    /** Opens the registry and reads the live and known sets; use {@code Coordination.openNodeRegistry}. */
+    public static ZkNodeRegistry open(ZkSession session) {
+        ZkNodeRegistry registry = new ZkNodeRegistry(session);
+        registry.prime();
         return registry;
     }
 
@@ -99,10 +88,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
     @Override
     public void register(NodeInfo node) {
         Objects.requireNonNull(node, "node");
-        if (!coordination.isConnected()) {
-            throw new CoordinationUnavailableException("cannot register node " + node.id()
-                    + ": not connected to ZooKeeper at " + coordination.connectString(), null);
-        }
+        if (!session.isConnected()) throw session.notConnected("register node " + node.id());
         byte[] json = NodeInfoCodec.encode(node);
         writeKnown(node, json);
         PersistentNode existing = registrations.get(node.id());
@@ -127,7 +113,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
         if (!created) {
             closeQuietly(ephemeral);
             throw new CoordinationUnavailableException("node " + node.id() + " could not be registered live in ZooKeeper at "
-                    + coordination.connectString() + " within " + REGISTER_TIMEOUT, null);
+                    + session.connectString() + " within " + REGISTER_TIMEOUT, null);
         }
         registrations.put(node.id(), ephemeral);
         Stat stat = statOf(livePath(node.id()));
@@ -212,10 +198,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
      */
     @Override
     public void forget(int id) {
-        if (!coordination.isConnected()) {
-            throw new CoordinationUnavailableException("cannot forget node " + id
-                    + ": not connected to ZooKeeper at " + coordination.connectString(), null);
-        }
+        if (!session.isConnected()) throw session.notConnected("forget node " + id);
         try {
             Stat stat = curator.checkExists().forPath(knownPath(id));
             if (stat == null) return;
@@ -245,9 +228,7 @@ public final class ZkNodeRegistry implements NodeRegistry {
     }
 
     private CoordinationUnavailableException unavailable(String what, Exception cause) {
-        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
-        return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause, cause);
+        return session.unavailable(what, cause);
     }
 
     private static void closeQuietly(PersistentNode node) {
@@ -263,7 +244,6 @@ public final class ZkNodeRegistry implements NodeRegistry {
     public void close() {
         registrations.values().forEach(ZkNodeRegistry::closeQuietly);
         registrations.clear();
-        live.close();
-        known.close();
+        super.close();
     }
 }

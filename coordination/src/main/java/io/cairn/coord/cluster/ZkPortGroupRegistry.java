@@ -3,9 +3,10 @@ package io.cairn.coord.cluster;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
  * TRANSITIONING, then UNAVAILABLE, then withdraws. Reads come from a watched local copy (no I/O on
  * the SCSI command path).
  */
-public final class ZkPortGroupRegistry implements PortGroupRegistry {
+public final class ZkPortGroupRegistry extends ZNodeStore implements PortGroupRegistry {
 
     private static final String BASE = "/port-groups";
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -34,23 +35,21 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
-    private final Coordination coordination;
     private final GatewayNodes mine;
     private final ZNodeMirror<PortGroupRecord> mirror;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     /** Changes seen while priming are the starting state, not changes. */
     private volatile boolean primed;
 
-    private ZkPortGroupRegistry(Coordination coordination) {
-        this.coordination = coordination;
-        this.mine = new GatewayNodes(coordination.curator(), BASE);
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
-                ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
+    private ZkPortGroupRegistry(ZkSession session) {
+        super(session);
+        this.mine = new GatewayNodes(curator, BASE);
+        this.mirror = watch(BASE, mine::gatewayOf, ZkPortGroupRegistry::decode, (gateway, entry) -> changed(gateway));
     }
 
-    public static ZkPortGroupRegistry open(Coordination coordination) {
-        ZkPortGroupRegistry r = new ZkPortGroupRegistry(Objects.requireNonNull(coordination));
-        r.mirror.start(Duration.ofSeconds(15));
+    public static ZkPortGroupRegistry open(ZkSession session) {
+        ZkPortGroupRegistry r = new ZkPortGroupRegistry(session);
+        r.prime();
         r.primed = true;
         return r;
     }
@@ -89,7 +88,7 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
      */
     @Override
     public void publish(PortGroupRecord group) {
-        if (!coordination.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
+        if (!session.isConnected()) { // fail fast: a leaving gateway must not wait out the timeout
             throw new CoordinationUnavailableException("no ZooKeeper session to publish the port group of "
                     + group.gatewayId(), null);
         }
@@ -165,6 +164,6 @@ public final class ZkPortGroupRegistry implements PortGroupRegistry {
     @Override
     public void close() {
         mine.close();
-        mirror.close();
+        super.close();
     }
 }

@@ -1,10 +1,10 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -16,22 +16,22 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
  * an ephemeral /portals/&lt;gatewayId&gt; with its TargetAddress value "host:port,tpgt"; reads come
  * from a watched local copy.
  */
-public final class ZkPortalRegistry implements PortalRegistry {
+public final class ZkPortalRegistry extends ZNodeStore implements PortalRegistry {
 
     private static final String BASE = "/portals";
 
     private final GatewayNodes mine;
     private final ZNodeMirror<String> mirror;
 
-    private ZkPortalRegistry(Coordination coordination) {
-        this.mine = new GatewayNodes(coordination.curator(), BASE);
-        this.mirror = new ZNodeMirror<>(coordination.curator(), BASE, mine::gatewayOf,
-                bytes -> new String(bytes, StandardCharsets.UTF_8), (k, e) -> { });
+    private ZkPortalRegistry(ZkSession session) {
+        super(session);
+        this.mine = new GatewayNodes(curator, BASE);
+        this.mirror = watch(BASE, mine::gatewayOf, bytes -> new String(bytes, StandardCharsets.UTF_8), (k, e) -> { });
     }
 
-    public static ZkPortalRegistry open(Coordination coordination) {
-        ZkPortalRegistry r = new ZkPortalRegistry(Objects.requireNonNull(coordination));
-        r.mirror.start(Duration.ofSeconds(15));
+    public static ZkPortalRegistry open(ZkSession session) {
+        ZkPortalRegistry r = new ZkPortalRegistry(session);
+        r.prime();
         return r;
     }
 
@@ -59,6 +59,6 @@ public final class ZkPortalRegistry implements PortalRegistry {
     @Override
     public void close() {
         mine.close();
-        mirror.close();
+        super.close();
     }
 }

@@ -1,21 +1,18 @@
 package io.cairn.coord.lun;
 
-import io.cairn.coord.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import org.apache.curator.framework.CuratorFramework;
+import io.cairn.coord.session.ZkSession;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The LUN catalog in ZooKeeper: each LUN's definition is the JSON document
@@ -23,38 +20,28 @@ import java.util.regex.Pattern;
  * copy, primed before {@link #open} returns; this process's own writes are visible to its reads
  * as soon as they return.
  */
-public final class ZkLunCatalog implements LunCatalog, AutoCloseable {
+public final class ZkLunCatalog extends ZNodeStore implements LunCatalog {
 
-    static final String LUNS = "/luns";
-    private static final Pattern DEFINITION_PATH = Pattern.compile("/luns/([^/]+)/definition");
     private static final int MAX_ATTEMPTS = 16;
 
-    private final Coordination coordination;
-    private final CuratorFramework curator;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ZNodeMirror<LunDefinition> mirror;
 
-    private ZkLunCatalog(Coordination coordination) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
-        this.mirror = new ZNodeMirror<>(curator, LUNS, ZkLunCatalog::idOfPath, LunDefinitionCodec::decode,
+    private ZkLunCatalog(ZkSession session) {
+        super(session);
+        this.mirror = watch(LunNode.LUNS, LunNode.DEFINITION::lunOf, LunDefinitionCodec::decode,
                 (id, entry) -> listeners.forEach(l -> l.accept(id)));
     }
 
-    /** Opens the catalog and reads every definition; use {@link Coordination#openLunCatalog()}. */
-    public static ZkLunCatalog open(Coordination coordination) {
-        ZkLunCatalog catalog = new ZkLunCatalog(Objects.requireNonNull(coordination));
-        catalog.mirror.start(Duration.ofSeconds(15));
+    /** Opens the catalog and reads every definition; use {@code Coordination.openLunCatalog}. */
+    public static ZkLunCatalog open(ZkSession session) {
+        ZkLunCatalog catalog = new ZkLunCatalog(session);
+        catalog.prime();
         return catalog;
     }
 
     static String definitionPath(String id) {
-        return LUNS + "/" + id + "/definition";
-    }
-
-    private static String idOfPath(String path) {
-        Matcher m = DEFINITION_PATH.matcher(path);
-        return m.matches() ? m.group(1) : null;
+        return LunNode.DEFINITION.path(id);
     }
 
     @Override
@@ -122,7 +109,7 @@ public final class ZkLunCatalog implements LunCatalog, AutoCloseable {
         try {
             Stat stat = curator.checkExists().forPath(definitionPath(id));
             if (stat == null) throw new NoSuchLunException(id);
-            curator.delete().deletingChildrenIfNeeded().forPath(LUNS + "/" + id);
+            curator.delete().deletingChildrenIfNeeded().forPath(LunNode.lunPath(id));
             mirror.deleted(id, stat.getCzxid());
         } catch (KeeperException.NoNodeException e) {
             throw new NoSuchLunException(id);
@@ -140,20 +127,10 @@ public final class ZkLunCatalog implements LunCatalog, AutoCloseable {
     }
 
     private void requireConnected(String what) {
-        if (!coordination.isConnected()) {
-            throw new CoordinationUnavailableException("cannot " + what + ": not connected to ZooKeeper at "
-                    + coordination.connectString(), null);
-        }
+        if (!session.isConnected()) throw session.notConnected(what);
     }
 
     private CoordinationUnavailableException unavailable(String what, Exception cause) {
-        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
-        return new CoordinationUnavailableException("cannot " + what + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause.getMessage(), cause);
-    }
-
-    @Override
-    public void close() {
-        mirror.close();
+        return session.unavailable(what, cause);
     }
 }

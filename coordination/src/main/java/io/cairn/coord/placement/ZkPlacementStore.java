@@ -1,17 +1,16 @@
 package io.cairn.coord.placement;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.lun.LunNode;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import io.cairn.coord.ZNodeWriter;
-import io.cairn.coord.ZNodeWriter.Decision;
-import org.apache.curator.framework.CuratorFramework;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
+import io.cairn.coord.znode.ZNodeWriter;
+import io.cairn.coord.znode.ZNodeWriter.Decision;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,6 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sub-unit placements in ZooKeeper: one JSON document ({@link SubUnitPlacementCodec}) per sub-unit
@@ -38,14 +35,11 @@ import java.util.regex.Pattern;
  * both move a primary cannot both win with the same epoch. The future completes after ZooKeeper
  * acknowledged the write and the local copy holds it.
  */
-public final class ZkPlacementStore implements PlacementStore {
+public final class ZkPlacementStore extends ZNodeStore implements PlacementStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZkPlacementStore.class);
     public static final int DEFAULT_MAX_ATTEMPTS = 64;
-    private static final String LUNS = "/luns";
-    private static final Pattern PLACEMENT_PATH = Pattern.compile("/luns/([^/]+)/placement/(\\d+)");
 
-    private final CuratorFramework curator;
     private final List<Consumer<SubUnitPlacement>> listeners = new CopyOnWriteArrayList<>();
     /** Keys are {@code <lunId>/<index>}. */
     private final ZNodeMirror<SubUnitPlacement> mirror;
@@ -53,37 +47,30 @@ public final class ZkPlacementStore implements PlacementStore {
     private final Map<String, NavigableSet<Integer>> indices = new ConcurrentHashMap<>();
     private final ZNodeWriter<SubUnitPlacement> writer;
 
-    private ZkPlacementStore(Coordination coordination, int maxAttempts) {
-        this.curator = coordination.curator();
-        this.mirror = new ZNodeMirror<>(curator, LUNS, this::keyOfPath, SubUnitPlacementCodec::decode,
-                this::changed);
-        this.writer = new ZNodeWriter<>(coordination, mirror, SubUnitPlacementCodec::encode, "placement store",
-                "placement-writer", maxAttempts);
+    private ZkPlacementStore(ZkSession session, int maxAttempts) {
+        super(session);
+        this.mirror = watch(LunNode.LUNS, this::keyOfPath, SubUnitPlacementCodec::decode, this::changed);
+        this.writer = writer(mirror, SubUnitPlacementCodec::encode, "placement store", "placement-writer", maxAttempts);
     }
 
-    /** Opens the store and reads every placement; use {@link Coordination#openPlacementStore()}. */
-    public static ZkPlacementStore open(Coordination coordination) {
-        return open(coordination, DEFAULT_MAX_ATTEMPTS);
+    /** Opens the store and reads every placement; use {@code Coordination.openPlacementStore}. */
+    public static ZkPlacementStore open(ZkSession session) {
+        return open(session, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended sub-unit */
-    public static ZkPlacementStore open(Coordination coordination, int maxAttempts) {
-        ZkPlacementStore store = new ZkPlacementStore(Objects.requireNonNull(coordination, "coordination"), maxAttempts);
-        try {
-            store.mirror.start(Duration.ofSeconds(15));
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+    public static ZkPlacementStore open(ZkSession session, int maxAttempts) {
+        ZkPlacementStore store = new ZkPlacementStore(session, maxAttempts);
+        store.prime();
         return store;
     }
 
     static String placementsPath(String lunId) {
-        return LUNS + "/" + lunId + "/placement";
+        return LunNode.PLACEMENT.path(lunId);
     }
 
     static String placementPath(String lunId, int index) {
-        return placementsPath(lunId) + "/" + index;
+        return LunNode.PLACEMENT.path(lunId, Integer.toString(index));
     }
 
     private static String key(String lunId, int index) {
@@ -91,16 +78,16 @@ public final class ZkPlacementStore implements PlacementStore {
     }
 
     private String keyOfPath(String path) {
-        Matcher m = PLACEMENT_PATH.matcher(path);
-        if (!m.matches()) return null;
+        LunNode.Member member = LunNode.PLACEMENT.memberOf(path);
+        if (member == null || !member.name().chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         int index;
         try {
-            index = Integer.parseInt(m.group(2));
+            index = Integer.parseInt(member.name());
         } catch (NumberFormatException e) {
             return null; // not a sub-unit index anyone could have written
         }
-        indices.computeIfAbsent(m.group(1), id -> new ConcurrentSkipListSet<>()).add(index);
-        return key(m.group(1), index);
+        indices.computeIfAbsent(member.lunId(), id -> new ConcurrentSkipListSet<>()).add(index);
+        return key(member.lunId(), index);
     }
 
     @Override
@@ -175,24 +162,12 @@ public final class ZkPlacementStore implements PlacementStore {
         }, result);
     }
 
-    /**
-     * Reads the node straight from ZooKeeper into the local copy, which the watch may not have
-     * brought up to date yet, and returns what was read (null or a tombstone when absent).
-     */
+    /** The node as ZooKeeper holds it, into the local copy (null or a tombstone when absent). */
     private ZNodeMirror.Entry<SubUnitPlacement> readFresh(String lunId, int index) {
         String key = key(lunId, index);
-        ZNodeMirror.Entry<SubUnitPlacement> seen = mirror.get(key);
-        Stat stat = new Stat();
-        try {
-            byte[] data = curator.getData().storingStatIn(stat).forPath(placementPath(lunId, index));
-            indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
-            return mirror.read(key, data, stat);
-        } catch (KeeperException.NoNodeException e) {
-            if (seen != null && seen.present()) mirror.deleted(key, seen.czxid());
-            return mirror.get(key);
-        } catch (Exception e) {
-            throw writer.unavailable("read", "placement of " + key, e);
-        }
+        ZNodeMirror.Entry<SubUnitPlacement> read = readFresh(mirror, key, placementPath(lunId, index), "placement of " + key);
+        if (read != null && read.present()) indices.computeIfAbsent(lunId, id -> new ConcurrentSkipListSet<>()).add(index);
+        return read;
     }
 
     /** Runs on the writer thread. */
@@ -225,12 +200,5 @@ public final class ZkPlacementStore implements PlacementStore {
                 log.error("placement listener failed for {}", key, e);
             }
         }
-    }
-
-    /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
-    @Override
-    public void close() {
-        writer.close();
-        mirror.close();
     }
 }

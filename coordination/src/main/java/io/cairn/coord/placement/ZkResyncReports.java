@@ -1,7 +1,8 @@
 package io.cairn.coord.placement;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.lun.LunNode;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,21 +15,21 @@ import org.apache.zookeeper.KeeperException;
 public final class ZkResyncReports implements ResyncReports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Coordination coordination;
+    private final ZkSession session;
 
-    public ZkResyncReports(Coordination coordination) {
-        this.coordination = coordination;
+    public ZkResyncReports(ZkSession session) {
+        this.session = session;
     }
 
     @Override
     public void record(Report report) {
-        String path = "/luns/" + report.lunId() + "/resync/" + report.index() + "-" + report.replica();
+        String path = LunNode.RESYNC.path(report.lunId(), report.index() + "-" + report.replica());
         try {
             byte[] data = JSON.writeValueAsBytes(report);
             try {
-                coordination.curator().setData().forPath(path, data);
+                session.curator().setData().forPath(path, data);
             } catch (KeeperException.NoNodeException e) {
-                coordination.curator().create().creatingParentsIfNeeded().forPath(path, data);
+                session.curator().create().creatingParentsIfNeeded().forPath(path, data);
             }
         } catch (Exception e) {
             throw new CoordinationUnavailableException("cannot record resync report at " + path, e);
@@ -38,11 +39,11 @@ public final class ZkResyncReports implements ResyncReports {
     /** Reports of a LUN, by sub-unit index then replica. */
     @Override
     public List<Report> list(String lunId) {
-        String dir = "/luns/" + lunId + "/resync";
+        String dir = LunNode.RESYNC.path(lunId);
         List<Report> out = new ArrayList<>();
         try {
-            for (String child : coordination.curator().getChildren().forPath(dir)) {
-                out.add(JSON.readValue(coordination.curator().getData().forPath(dir + "/" + child), Report.class));
+            for (String child : session.curator().getChildren().forPath(dir)) {
+                out.add(JSON.readValue(session.curator().getData().forPath(dir + "/" + child), Report.class));
             }
         } catch (KeeperException.NoNodeException e) {
             return out;

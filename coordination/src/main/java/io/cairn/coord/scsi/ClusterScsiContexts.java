@@ -1,6 +1,6 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.lun.LunCatalog;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,14 +20,14 @@ public final class ClusterScsiContexts implements ScsiContextStore {
     private final SessionGate gate;
 
     /**
-     * A gateway's contexts over {@code store} (this process's, from {@link Coordination#openScsiContextStore()})
+     * A gateway's contexts over {@code store} (this process's, from {@code Coordination.openScsiContextStore})
      * and {@code acks}: reservation changes wait up to {@code applyTimeout} for every live gateway, and
      * no context counts as current from a session interruption until every LUN of {@code catalog}
      * has been read fresh again (retried on {@code timer}).
      */
-    public static ClusterScsiContexts open(Coordination coordination, LunCatalog catalog, VersionedScsiContextStore store,
+    public static ClusterScsiContexts open(ZkSession session, LunCatalog catalog, VersionedScsiContextStore store,
                                            GatewayAcks acks, Duration applyTimeout, ScheduledExecutorService timer) {
-        return new ClusterScsiContexts(store, acks, applyTimeout, new SessionGate(coordination, catalog, store, timer));
+        return new ClusterScsiContexts(store, acks, applyTimeout, new SessionGate(session, catalog, store, timer));
     }
 
     ClusterScsiContexts(VersionedScsiContextStore store, GatewayAcks acks, Duration applyTimeout, SessionGate gate) {

@@ -1,6 +1,6 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.SessionState;
 import io.cairn.coord.lun.LunCatalog;
 import java.util.concurrent.CompletableFuture;
@@ -16,33 +16,33 @@ import org.slf4j.LoggerFactory;
  * from the moment the session is suspended or lost; opened again only after every LUN's context
  * has been read fresh on the new connection.
  *
- * <p>"Suspended" includes a lapse of the session lease ({@link Coordination#isConnected()}): a
+ * <p>"Suspended" includes a lapse of the session lease ({@link ZkSession#isConnected()}): a
  * gateway that was paused past its session timeout is closed the moment it resumes, before Curator
  * has noticed, because others may have changed a reservation without waiting for it.
  */
 final class SessionGate {
     private static final Logger log = LoggerFactory.getLogger(SessionGate.class);
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final LunCatalog catalog;
     private final VersionedScsiContextStore contexts;
     private final ScheduledExecutorService timer;
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean open = true;
 
-    SessionGate(Coordination coordination, LunCatalog catalog, VersionedScsiContextStore contexts,
+    SessionGate(ZkSession session, LunCatalog catalog, VersionedScsiContextStore contexts,
                 ScheduledExecutorService timer) {
-        this.coordination = coordination;
+        this.session = session;
         this.catalog = catalog;
         this.contexts = contexts;
         this.timer = timer;
-        coordination.addConnectionListener(this::onState);
+        session.addConnectionListener(this::onState);
     }
 
     boolean isOpen() {
-        // Lease first: Coordination reports a lapse (closing us) before it installs a renewed lease,
+        // Lease first: the session reports a lapse (closing us) before it installs a renewed lease,
         // so seeing the renewed lease here means seeing the closed flag too.
-        return coordination.isConnected() && open;
+        return session.isConnected() && open;
     }
 
     private void onState(SessionState state) {
@@ -70,7 +70,7 @@ final class SessionGate {
             if (gen != generation.get()) {
                 return; // interrupted again: a later catch-up decides
             }
-            if (e == null && coordination.isConnected()) {
+            if (e == null && session.isConnected()) {
                 if (!open) {
                     log.info("caught up with ZooKeeper: admitting I/O again");
                 }

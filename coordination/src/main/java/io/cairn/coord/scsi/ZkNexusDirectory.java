@@ -2,10 +2,11 @@ package io.cairn.coord.scsi;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.SessionState;
-import io.cairn.coord.ZNodeMirror;
-import org.apache.curator.framework.CuratorFramework;
+import io.cairn.coord.lun.LunNode;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -25,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link NexusDirectory} in ZooKeeper: each gateway's nexuses on a LUN are a JSON list of strings
@@ -35,16 +34,13 @@ import java.util.regex.Pattern;
  * coalescing a burst of logins and logouts into one write per LUN; the union is read from a
  * watched local copy.
  */
-public final class ZkNexusDirectory implements NexusDirectory {
+public final class ZkNexusDirectory extends ZNodeStore implements NexusDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(ZkNexusDirectory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NEXUS_PATH = Pattern.compile("/luns/([^/]+)/nexuses/([^/]+)");
     private static final Duration COALESCE = Duration.ofMillis(20);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    private final Coordination coordination;
-    private final CuratorFramework curator;
     private final String gatewayId;
     private final ZNodeMirror<List<String>> mirror;
     /** This gateway's nexuses per LUN; the authority for its own part of the union. */
@@ -54,12 +50,10 @@ public final class ZkNexusDirectory implements NexusDirectory {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService publisher;
 
-    private ZkNexusDirectory(Coordination coordination, String gatewayId) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+    private ZkNexusDirectory(ZkSession session, String gatewayId) {
+        super(session);
         this.gatewayId = gatewayId;
-        this.mirror = new ZNodeMirror<>(curator, "/luns", ZkNexusDirectory::keyOf, ZkNexusDirectory::decode,
-                this::changed);
+        this.mirror = watch(LunNode.LUNS, ZkNexusDirectory::keyOf, ZkNexusDirectory::decode, this::changed);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-nexus-publisher");
             t.setDaemon(true);
@@ -67,28 +61,23 @@ public final class ZkNexusDirectory implements NexusDirectory {
         });
     }
 
-    /** Opens the directory, its local copy primed; use {@link Coordination#openNexusDirectory}. */
-    public static ZkNexusDirectory open(Coordination coordination, String gatewayId) {
+    /** Opens the directory, its local copy primed; use {@code Coordination.openNexusDirectory}. */
+    public static ZkNexusDirectory open(ZkSession session, String gatewayId) {
         Objects.requireNonNull(gatewayId, "gatewayId");
         if (gatewayId.isEmpty() || gatewayId.contains("/")) throw new IllegalArgumentException("bad gateway id " + gatewayId);
-        ZkNexusDirectory directory = new ZkNexusDirectory(Objects.requireNonNull(coordination), gatewayId);
-        try {
-            directory.mirror.start(Duration.ofSeconds(15));
-        } catch (RuntimeException e) {
-            directory.close();
-            throw e;
-        }
-        coordination.addConnectionListener(directory::sessionChanged);
+        ZkNexusDirectory directory = new ZkNexusDirectory(session, gatewayId);
+        directory.prime();
+        session.addConnectionListener(directory::sessionChanged);
         return directory;
     }
 
     static String nexusPath(String lunId, String gatewayId) {
-        return "/luns/" + lunId + "/nexuses/" + gatewayId;
+        return LunNode.NEXUSES.path(lunId, gatewayId);
     }
 
     private static String keyOf(String path) {
-        Matcher m = NEXUS_PATH.matcher(path);
-        return m.matches() ? m.group(1) + "/" + m.group(2) : null;
+        LunNode.Member member = LunNode.NEXUSES.memberOf(path);
+        return member == null ? null : member.key();
     }
 
     private static List<String> decode(byte[] bytes) {
@@ -187,7 +176,7 @@ public final class ZkNexusDirectory implements NexusDirectory {
     @Override
     public void close() {
         publisher.shutdownNow();
-        if (coordination.isConnected()) {
+        if (session.isConnected()) {
             for (String lunId : own.keySet()) {
                 try {
                     curator.delete().forPath(nexusPath(lunId, gatewayId));
@@ -198,6 +187,6 @@ public final class ZkNexusDirectory implements NexusDirectory {
                 }
             }
         }
-        mirror.close();
+        super.close();
     }
 }

@@ -1,12 +1,12 @@
 package io.cairn.coord.scsi;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.lun.LunNode;
+import io.cairn.coord.session.ZkSession;
 import io.cairn.coord.CoordinationUnavailableException;
-import io.cairn.coord.ZNodeMirror;
-import io.cairn.coord.ZNodeWriter;
-import io.cairn.coord.ZNodeWriter.Decision;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.KeeperException.Code;
+import io.cairn.coord.znode.ZNodeMirror;
+import io.cairn.coord.znode.ZNodeStore;
+import io.cairn.coord.znode.ZNodeWriter;
+import io.cairn.coord.znode.ZNodeWriter.Decision;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -22,12 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * SCSI contexts in ZooKeeper: one JSON document ({@link ScsiContextCodec}) per LUN at
@@ -50,16 +47,11 @@ import java.util.regex.Pattern;
  * with it; versions of one LUN count as applied in order, so a later version is never reported
  * before the work an earlier one asked for is done.
  */
-public final class ZkScsiContextStore implements VersionedScsiContextStore {
+public final class ZkScsiContextStore extends ZNodeStore implements VersionedScsiContextStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZkScsiContextStore.class);
     public static final int DEFAULT_MAX_ATTEMPTS = 32;
-    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
-    private static final String LUNS = "/luns";
-    private static final Pattern CONTEXT_PATH = Pattern.compile("/luns/([^/]+)/scsi-context");
 
-    private final Coordination coordination;
-    private final CuratorFramework curator;
     private final Map<String, List<Consumer<ScsiContext>>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Long>> appliedListeners = new CopyOnWriteArrayList<>();
     private final List<ApplyStep> applySteps = new CopyOnWriteArrayList<>();
@@ -72,39 +64,26 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     private final ZNodeMirror<ScsiContext> mirror;
     private final ZNodeWriter<ScsiContext> writer;
 
-    private ZkScsiContextStore(Coordination coordination, int maxAttempts) {
-        this.coordination = coordination;
-        this.curator = coordination.curator();
-        this.mirror = new ZNodeMirror<>(curator, LUNS, ZkScsiContextStore::lunOfPath, ScsiContextCodec::decode,
-                this::changed);
-        this.writer = new ZNodeWriter<>(coordination, mirror, ScsiContextCodec::encode, "SCSI context store",
-                "scsi-context-writer", maxAttempts);
+    private ZkScsiContextStore(ZkSession session, int maxAttempts) {
+        super(session);
+        this.mirror = watch(LunNode.LUNS, LunNode.SCSI_CONTEXT::lunOf, ScsiContextCodec::decode, this::changed);
+        this.writer = writer(mirror, ScsiContextCodec::encode, "SCSI context store", "scsi-context-writer", maxAttempts);
     }
 
-    /** Opens the store and reads every LUN's context; use {@link Coordination#openScsiContextStore()}. */
-    public static ZkScsiContextStore open(Coordination coordination) {
-        return open(coordination, DEFAULT_MAX_ATTEMPTS);
+    /** Opens the store and reads every LUN's context; use {@code Coordination.openScsiContextStore}. */
+    public static ZkScsiContextStore open(ZkSession session) {
+        return open(session, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** @param maxAttempts how often one update is applied before it gives up on a contended context */
-    public static ZkScsiContextStore open(Coordination coordination, int maxAttempts) {
-        ZkScsiContextStore store = new ZkScsiContextStore(Objects.requireNonNull(coordination), maxAttempts);
-        try {
-            store.mirror.start(Duration.ofSeconds(15));
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+    public static ZkScsiContextStore open(ZkSession session, int maxAttempts) {
+        ZkScsiContextStore store = new ZkScsiContextStore(session, maxAttempts);
+        store.prime();
         return store;
     }
 
     static String contextPath(String lunId) {
-        return LUNS + "/" + lunId + "/scsi-context";
-    }
-
-    private static String lunOfPath(String path) {
-        Matcher m = CONTEXT_PATH.matcher(path);
-        return m.matches() ? m.group(1) : null;
+        return LunNode.SCSI_CONTEXT.path(lunId);
     }
 
     /** @throws CoordinationUnavailableException if the stored context cannot be decoded (fail closed) */
@@ -136,7 +115,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
 
     /**
      * This process alone (the single-node appliance; a cluster gateway waits for every gateway's
-     * acknowledgement instead, packaging ClusterScsiContexts): completes once this process has
+     * acknowledgement instead, ClusterScsiContexts): completes once this process has
      * applied the version written or decided on, apply steps included, so a PREEMPT AND ABORT
      * completes after its aborts. Fails after {@link #APPLY_TIMEOUT} (the watch did not deliver).
      */
@@ -185,7 +164,7 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     @Override
     public CompletableFuture<ScsiContext> fresh(String lunId) {
         return writer.submit("read", subject(lunId), result -> {
-            if (!coordination.isConnected()) {
+            if (!session.isConnected()) {
                 result.completeExceptionally(writer.notConnected("read", subject(lunId)));
                 return;
             }
@@ -234,46 +213,11 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
     }
 
     /**
-     * Reads the node straight from ZooKeeper into the local copy, after a sync so that the server
-     * this session talks to has every write committed before now (a follower may lag the leader;
-     * ZooKeeper Programmer's Guide, "Consistency Guarantees"). Returns what was read: the watch
-     * may not have caught up yet, and the local copy never moves backwards, so it is not re-read.
+     * The node as ZooKeeper holds it after a sync, into the local copy: every decision on a context
+     * is made on the latest document, which the watch may not have brought yet.
      */
     private ZNodeMirror.Entry<ScsiContext> readFresh(String lunId) {
-        String path = contextPath(lunId);
-        Stat stat = new Stat();
-        try {
-            sync(path);
-            byte[] data = curator.getData().storingStatIn(stat).forPath(path);
-            return mirror.read(lunId, data, stat);
-        } catch (KeeperException.NoNodeException e) {
-            ZNodeMirror.Entry<ScsiContext> seen = mirror.get(lunId);
-            if (seen != null && seen.present()) mirror.deleted(lunId, seen.czxid());
-            return null;
-        } catch (Exception e) {
-            throw writer.unavailable("read", subject(lunId), e);
-        }
-    }
-
-    private void sync(String path) throws Exception {
-        sync(curator, path);
-    }
-
-    /** Curator's foreground sync does not wait for the answer; this does, within a bound. */
-    static void sync(CuratorFramework curator, String path) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        curator.sync().inBackground((client, event) -> done.complete(event.getResultCode())).forPath(path);
-        int rc;
-        try {
-            rc = done.get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new CoordinationUnavailableException("ZooKeeper sync of " + path + " did not answer within "
-                    + SYNC_TIMEOUT, e);
-        }
-        // NONODE is fine: sync is about the server, not the node
-        if (rc != Code.OK.intValue() && rc != Code.NONODE.intValue()) {
-            throw KeeperException.create(Code.get(rc), path);
-        }
+        return syncAndReadFresh(mirror, lunId, contextPath(lunId), subject(lunId));
     }
 
     /** Runs on the writer thread. */
@@ -344,12 +288,5 @@ public final class ZkScsiContextStore implements VersionedScsiContextStore {
                 log.error("applied-version listener failed for LUN {}", lunId, e);
             }
         }
-    }
-
-    /** Stops taking updates (later ones fail with {@link CoordinationUnavailableException}), lets queued ones finish, stops the watch. */
-    @Override
-    public void close() {
-        writer.close();
-        mirror.close();
     }
 }

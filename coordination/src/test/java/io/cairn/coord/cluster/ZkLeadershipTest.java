@@ -1,12 +1,15 @@
 package io.cairn.coord.cluster;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.testkit.Eventually;
+import io.cairn.testkit.coord.LeadershipContract;
 import io.cairn.coord.ZooKeeperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ZkLeadershipTest {
+class ZkLeadershipTest extends LeadershipContract {
 
     @RegisterExtension
     static final ZooKeeperFixture zk = new ZooKeeperFixture();
@@ -23,7 +26,28 @@ class ZkLeadershipTest {
     /** One contender: its own client, its own leadership, and everything its listener heard. */
     private record Contender(Coordination coordination, Leadership leadership, List<Boolean> heard) {}
 
-    private Contender contender(String id) {
+    private final Map<Leadership, Coordination> owners = new ConcurrentHashMap<>();
+
+    /** The only contender in this test's namespace: it leads as soon as its latch says so. */
+    @Override
+    protected Leadership contender() {
+        Coordination coordination = zk.newCoordination();
+        Leadership leadership = coordination.openLeadership("control-plane", "solo");
+        owners.put(leadership, coordination);
+        return leadership;
+    }
+
+    /** The election decides. */
+    @Override
+    protected void elect(Leadership contender) {
+    }
+
+    @Override
+    protected void loseSession(Leadership contender) {
+        zk.expireSession(owners.get(contender));
+    }
+
+    private Contender contenderNamed(String id) {
         Coordination coordination = zk.newCoordination();
         Leadership leadership = coordination.openLeadership("control-plane", id);
         List<Boolean> heard = new CopyOnWriteArrayList<>();
@@ -39,8 +63,8 @@ class ZkLeadershipTest {
 
     @Test
     void exactlyOneLeadsAndTheOtherTakesOverWhenItCloses() {
-        Contender a = contender("gw-a");
-        Contender b = contender("gw-b");
+        Contender a = contenderNamed("gw-a");
+        Contender b = contenderNamed("gw-b");
         Contender leader = leaderOf(a, b);
         Contender follower = leader == a ? b : a;
         Eventually.await("leader told", () -> leader.heard().equals(List.of(true)));
@@ -55,8 +79,8 @@ class ZkLeadershipTest {
 
     @Test
     void leaderWhoseSessionExpiresStopsAndTheOtherTakesOver() {
-        Contender a = contender("gw-a");
-        Contender b = contender("gw-b");
+        Contender a = contenderNamed("gw-a");
+        Contender b = contenderNamed("gw-b");
         Contender leader = leaderOf(a, b);
         Contender follower = leader == a ? b : a;
         Eventually.await("leader told", () -> leader.heard().equals(List.of(true)));
@@ -72,8 +96,8 @@ class ZkLeadershipTest {
 
     @Test
     void leaderStopsWhileZooKeeperIsUnreachable() {
-        Contender a = contender("gw-a");
-        Contender b = contender("gw-b");
+        Contender a = contenderNamed("gw-a");
+        Contender b = contenderNamed("gw-b");
         Contender leader = leaderOf(a, b);
         Eventually.await("leader told", () -> leader.heard().equals(List.of(true)));
         zk.stopServer();

@@ -3,7 +3,7 @@ package io.cairn.coord.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.ZooKeeperFixture;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +21,8 @@ class ZkPortalRegistryTest {
     @Test
     void everyGatewaySeesEveryPortalSorted() throws Exception {
         Coordination aClient = zk.newCoordination();
-        ZkPortalRegistry a = ZkPortalRegistry.open(aClient);
-        ZkPortalRegistry b = ZkPortalRegistry.open(zk.newCoordination());
+        ZkPortalRegistry a = ZkPortalRegistry.open(aClient.session());
+        ZkPortalRegistry b = ZkPortalRegistry.open(zk.newCoordination().session());
         b.register("gateway-2", "10.0.0.2:3260,2");
         a.register("gateway-1", "10.0.0.1:3260,1");
         byte[] stored = aClient.curator().getData().forPath("/portals/gateway-1");
@@ -36,8 +36,8 @@ class ZkPortalRegistryTest {
 
     @Test
     void registeringAgainReplacesTheGatewaysPortal() {
-        ZkPortalRegistry a = ZkPortalRegistry.open(zk.newCoordination());
-        ZkPortalRegistry b = ZkPortalRegistry.open(zk.newCoordination());
+        ZkPortalRegistry a = ZkPortalRegistry.open(zk.newCoordination().session());
+        ZkPortalRegistry b = ZkPortalRegistry.open(zk.newCoordination().session());
         a.register("gateway-1", "10.0.0.1:3260,1");
         Eventually.await("B sees the first address", () -> b.portals().equals(List.of("10.0.0.1:3260,1")));
         a.register("gateway-1", "10.0.0.9:3260,1");
@@ -50,8 +50,8 @@ class ZkPortalRegistryTest {
     void closingWithdrawsThePortalAndAnExpiredSessionBringsItBack() throws Exception {
         Coordination aClient = zk.newCoordination();
         Coordination bClient = zk.newCoordination();
-        ZkPortalRegistry a = ZkPortalRegistry.open(aClient);
-        ZkPortalRegistry b = ZkPortalRegistry.open(bClient);
+        ZkPortalRegistry a = ZkPortalRegistry.open(aClient.session());
+        ZkPortalRegistry b = ZkPortalRegistry.open(bClient.session());
         a.register("gateway-1", "10.0.0.1:3260,1");
         Eventually.await("B sees A", () -> b.portals().size() == 1);
         long firstIncarnation = bClient.curator().checkExists().forPath("/portals/gateway-1").getCzxid();

@@ -3,7 +3,7 @@ package io.cairn.coord.placement;
 import io.cairn.testkit.coord.PlacementStoreContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.ZooKeeperFixture;

@@ -2,7 +2,7 @@ package io.cairn.coord.scsi;
 
 import io.cairn.testkit.coord.ScsiContextStoreContract;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.SessionState;
@@ -145,7 +145,7 @@ class ZkScsiContextStoreTest extends ScsiContextStoreContract {
     @Test
     void contendedUpdateGivesUpAfterTheAttemptBoundWithAClearError() throws Exception {
         Coordination coordination = zk.newCoordination();
-        ScsiContextStore store = ZkScsiContextStore.open(coordination, 3);
+        ScsiContextStore store = ZkScsiContextStore.open(coordination.session(), 3);
         ScsiContextStore rival = peer();
         AtomicInteger applications = new AtomicInteger();
         // Not a pure change, on purpose: each application lets a rival gateway win the race first.

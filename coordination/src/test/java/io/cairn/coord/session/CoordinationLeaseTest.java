@@ -1,6 +1,6 @@
 package io.cairn.coord.session;
 
-import io.cairn.coord.Coordination;
+import io.cairn.coord.client.Coordination;
 import io.cairn.coord.CoordinationUnavailableException;
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.SessionState;

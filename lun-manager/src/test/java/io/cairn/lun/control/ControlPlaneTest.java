@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.lun.LunDefinition;
+import io.cairn.testkit.coord.InMemoryLeadership;
 import io.cairn.testkit.coord.InMemoryLunCatalog;
+import io.cairn.testkit.coord.InMemoryNodeRegistry;
+import io.cairn.testkit.coord.InMemoryPlacementStore;
 import io.cairn.coord.placement.SubUnitPlacement;
-import io.cairn.lun.fakes.FakeLeadership;
-import io.cairn.lun.fakes.FakeNodeRegistry;
-import io.cairn.lun.fakes.FakePlacementStore;
 import io.cairn.lun.placement.PlacementPolicy;
 import java.time.Duration;
 import java.util.HashSet;
@@ -32,9 +32,9 @@ class ControlPlaneTest {
     static final Duration GONE = Duration.ofSeconds(60);
 
     private final InMemoryLunCatalog catalog = new InMemoryLunCatalog();
-    private final FakeNodeRegistry registry = new FakeNodeRegistry();
-    private final FakePlacementStore placements = new FakePlacementStore();
-    private final FakeLeadership leadership = new FakeLeadership(true);
+    private final InMemoryNodeRegistry registry = new InMemoryNodeRegistry();
+    private final InMemoryPlacementStore placements = new InMemoryPlacementStore();
+    private final InMemoryLeadership leadership = new InMemoryLeadership(true);
     private final AtomicLong clock = new AtomicLong();
     private ScheduledExecutorService executor;
     private ControlPlane plane;
@@ -49,7 +49,7 @@ class ControlPlaneTest {
         plane = newPlane(leadership);
     }
 
-    private ControlPlane newPlane(FakeLeadership lead) {
+    private ControlPlane newPlane(InMemoryLeadership lead) {
         // sweeps only on demand, so each test decides when a pass runs
         return new ControlPlane(catalog, registry, placements, lead, new PlacementPolicy(), lun -> "tokyo", GONE,
                 Duration.ofHours(1), executor, clock::get);
@@ -187,11 +187,11 @@ class ControlPlaneTest {
         registry.kill(dead);
         pass();
         List<SubUnitPlacement> failedOver = placements.list(LUN);
-        int writes = placements.writes.get();
+        long writes = placements.writes();
         registry.revive(dead);
         pass();
         assertEquals(failedOver, placements.list(LUN), "the primary resyncs the returning node, not the control plane");
-        assertEquals(writes, placements.writes.get());
+        assertEquals(writes, placements.writes());
     }
 
     @Test
@@ -229,26 +229,26 @@ class ControlPlaneTest {
     void everyReactionIsIdempotent() throws Exception {
         createLun(LUN, 2);
         pass();
-        int writes = placements.writes.get();
+        long writes = placements.writes();
         pass();
-        assertEquals(writes, placements.writes.get(), "re-placing a placed LUN");
+        assertEquals(writes, placements.writes(), "re-placing a placed LUN");
 
         registry.kill(placement(3).primary());
         pass();
         List<SubUnitPlacement> once = placements.list(LUN);
-        writes = placements.writes.get();
+        writes = placements.writes();
         pass();
         // a new leader (fresh state) looking at the same cluster agrees
         plane.close();
         plane = newPlane(leadership);
         pass();
         assertEquals(once, placements.list(LUN));
-        assertEquals(writes, placements.writes.get(), "failover repeated");
+        assertEquals(writes, placements.writes(), "failover repeated");
     }
 
     @Test
     void nonLeaderWritesNothingUntilItLeads() throws Exception {
-        FakeLeadership follower = new FakeLeadership(false);
+        InMemoryLeadership follower = new InMemoryLeadership(false);
         plane.close();
         plane = newPlane(follower);
         plane.start();
@@ -256,9 +256,9 @@ class ControlPlaneTest {
         ClusterStatus status = pass();
         assertFalse(status.leader());
         assertTrue(placements.list(LUN).isEmpty());
-        assertEquals(0, placements.writes.get());
+        assertEquals(0L, placements.writes());
 
-        follower.set(true); // the leadership listener starts a pass
+        follower.setLeader(true); // the leadership listener starts a pass
         await(() -> placements.list(LUN).size() == SUB_UNITS);
     }
 

@@ -11,11 +11,11 @@ import io.cairn.block.BlockDevice;
 import io.cairn.block.BlockDeviceException;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.placement.SubUnitPlacement;
-import io.cairn.lun.fakes.FakePlacementStore;
 import io.cairn.replica.ReplicaException;
 import io.cairn.replica.ReplicaService;
 import io.cairn.replica.SubUnitGeometry;
 import io.cairn.replica.SubUnitId;
+import io.cairn.testkit.coord.InMemoryPlacementStore;
 import io.cairn.testkit.block.BlockDeviceContract;
 import io.cairn.testkit.replica.MemoryReplicaService;
 import io.cairn.testkit.replica.MemoryReplicaService.Call;
@@ -51,7 +51,7 @@ class DistributedLunTest extends BlockDeviceContract {
 
     static final LunDefinition DEFINITION = definition(LUN, (long) SUB * SUB_UNITS);
 
-    private final FakePlacementStore placements = new FakePlacementStore();
+    private final InMemoryPlacementStore placements = new InMemoryPlacementStore();
     private final Map<String, LunDefinition> luns = new ConcurrentHashMap<>(Map.of(LUN, DEFINITION));
     private final MemorySubUnits content = new MemorySubUnits(new CatalogGeometry(), GRANULE, Runnable::run);
     private final List<Call> calls = new CopyOnWriteArrayList<>();

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A {@link NodeRegistry} held in this process, for other modules' tests: one instance stands for
  * the whole cluster's membership, shared by every simulated node. {@link #kill} plays a node
- * whose ZooKeeper session ended. Listeners run on the thread that made the change.
+ * whose ZooKeeper session ended, {@link #revive} the same process back on a new session.
+ * Listeners run on the thread that made the change.
  */
 public final class InMemoryNodeRegistry implements NodeRegistry {
 
@@ -41,6 +42,16 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     /** The node's session ends: it is no longer live and stays known. */
     public void kill(int id) {
         if (live.remove(id) != null) changed();
+    }
+
+    /**
+     * The node's process is back on a new session: live again with the details it last registered,
+     * as the ZooKeeper registry re-creates a registration after a session loss. A node never
+     * registered, or forgotten since, stays unknown.
+     */
+    public void revive(int id) {
+        NodeInfo node = known.get(id);
+        if (node != null && live.putIfAbsent(id, node) == null) changed();
     }
 
     @Override

@@ -36,6 +36,8 @@ public final class InMemoryPlacementStore implements PlacementStore {
     private final Map<String, Long> notified = new HashMap<>();
     /** Never reused, so a compare-and-set cannot mistake a new document for an old one. */
     private final AtomicLong writes = new AtomicLong();
+    /** Writes that took effect, for tests that assert a pass wrote nothing. */
+    private final AtomicLong effective = new AtomicLong();
     private volatile boolean reachable = true;
     private volatile boolean closed;
 
@@ -77,6 +79,7 @@ public final class InMemoryPlacementStore implements PlacementStore {
                 Versioned written = new Versioned(next, writes.incrementAndGet());
                 boolean won = seen == null ? lun.putIfAbsent(index, written) == null : lun.replace(index, seen, written);
                 if (won) {
+                    effective.incrementAndGet();
                     notifyListeners(lunId, index, lun);
                     return CompletableFuture.completedFuture(next);
                 }
@@ -85,6 +88,21 @@ public final class InMemoryPlacementStore implements PlacementStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Writes a placement as another party (a store, the test itself) would, over whatever is
+     * stored; listeners hear it.
+     *
+     * @throws java.util.concurrent.CompletionException if the store refused it (unreachable, closed)
+     */
+    public void put(SubUnitPlacement placement) {
+        update(placement.lunId(), placement.index(), current -> placement).join();
+    }
+
+    /** How many updates wrote a placement so far (changes that returned null or lost a race are not counted). */
+    public long writes() {
+        return effective.get();
     }
 
     @Override

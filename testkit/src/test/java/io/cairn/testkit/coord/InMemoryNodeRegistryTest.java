@@ -40,4 +40,22 @@ class InMemoryNodeRegistryTest extends NodeRegistryContract {
         assertEquals(List.of(node), registry.live());
         assertEquals(List.of(node), registry.known());
     }
+
+    @Test
+    void revivedNodeIsLiveAgainWithItsDetailsUnlessForgotten() {
+        NodeInfo node = new NodeInfo(5, "tokyo", "h5", 7000);
+        List<Boolean> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.addListener(() -> heard.add(registry.isLive(5)));
+        registry.register(node);
+        registry.kill(5);
+        registry.revive(5);
+        assertEquals(List.of(node), registry.live());
+        registry.revive(5); // already live: no change to hear
+        assertEquals(List.of(true, false, true), heard);
+        registry.kill(5);
+        registry.forget(5);
+        registry.revive(5);
+        registry.revive(6);
+        assertEquals(List.of(), registry.live(), "a forgotten or never registered node does not come back");
+    }
 }

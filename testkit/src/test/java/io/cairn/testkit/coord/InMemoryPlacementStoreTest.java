@@ -42,4 +42,21 @@ class InMemoryPlacementStoreTest extends PlacementStoreContract {
         assertThrows(ExecutionException.class, () -> store.delete("lun-a").get());
         assertEquals(List.of(p), store.list("lun-a"));
     }
+
+    @Test
+    void putWritesOverWhatIsStoredAndWritesCountsOnlyWhatTookEffect() throws Exception {
+        List<SubUnitPlacement> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.addListener(heard::add);
+        SubUnitPlacement p = new SubUnitPlacement("lun-a", 0, List.of(1, 2), 1, 4, List.of(1, 2));
+        store.put(p);
+        SubUnitPlacement moved = p.withPrimary(2, List.of(2));
+        store.put(moved);
+        assertEquals(List.of(moved), store.list("lun-a"));
+        assertEquals(List.of(p, moved), heard);
+        store.update("lun-a", 0, current -> null).get();
+        assertEquals(2, store.writes(), "an update that changes nothing writes nothing");
+        store.setReachable(false);
+        assertThrows(java.util.concurrent.CompletionException.class, () -> store.put(p));
+        assertEquals(2, store.writes());
+    }
 }

@@ -1,4 +1,8 @@
-package io.cairn.coord;
+package io.cairn.coord.client;
+
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.SessionState;
+import io.cairn.coord.ZooKeeperFixture;
 
 import io.cairn.testkit.Eventually;
 import io.cairn.coord.scsi.ScsiContextStore;

@@ -1,5 +1,7 @@
-package io.cairn.coord;
+package io.cairn.coord.znode;
 
+import io.cairn.coord.CoordinationUnavailableException;
+import io.cairn.coord.session.ZkSession;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -42,7 +44,7 @@ public final class ZNodeWriter<T> implements AutoCloseable {
         }
     }
 
-    private final Coordination coordination;
+    private final ZkSession session;
     private final CuratorFramework curator;
     private final ZNodeMirror<T> mirror;
     private final Function<T, byte[]> encoder;
@@ -54,11 +56,11 @@ public final class ZNodeWriter<T> implements AutoCloseable {
      * @param storeName   names the store in errors, e.g. "placement store"; its thread is {@code cairn-<threadName>}
      * @param maxAttempts how often one update is decided before it gives up on a contended node
      */
-    public ZNodeWriter(Coordination coordination, ZNodeMirror<T> mirror, Function<T, byte[]> encoder,
+    public ZNodeWriter(ZkSession session, ZNodeMirror<T> mirror, Function<T, byte[]> encoder,
                        String storeName, String threadName, int maxAttempts) {
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
-        this.coordination = coordination;
-        this.curator = coordination.curator();
+        this.session = session;
+        this.curator = session.curator();
         this.mirror = mirror;
         this.encoder = encoder;
         this.storeName = storeName;
@@ -79,7 +81,7 @@ public final class ZNodeWriter<T> implements AutoCloseable {
      */
     public <R> CompletableFuture<R> submit(String what, String subject, Consumer<CompletableFuture<R>> task) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        if (!coordination.isConnected()) {
+        if (!session.isConnected()) {
             result.completeExceptionally(notConnected(what, subject));
             return result;
         }
@@ -110,7 +112,7 @@ public final class ZNodeWriter<T> implements AutoCloseable {
     public <R> void update(String key, String path, String subject, Supplier<ZNodeMirror.Entry<T>> readFresh,
                            Function<ZNodeMirror.Entry<T>, Decision<T, R>> decide, CompletableFuture<R> result) {
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
-            if (!coordination.isConnected()) {
+            if (!session.isConnected()) {
                 result.completeExceptionally(notConnected("update", subject));
                 return;
             }
@@ -151,14 +153,11 @@ public final class ZNodeWriter<T> implements AutoCloseable {
     }
 
     public CoordinationUnavailableException notConnected(String what, String subject) {
-        return new CoordinationUnavailableException("cannot " + what + " " + subject
-                + ": not connected to ZooKeeper at " + coordination.connectString(), null);
+        return session.notConnected(what + " " + subject);
     }
 
     public CoordinationUnavailableException unavailable(String what, String subject, Exception cause) {
-        if (cause instanceof InterruptedException) Thread.currentThread().interrupt();
-        return new CoordinationUnavailableException("cannot " + what + " " + subject + " in ZooKeeper at "
-                + coordination.connectString() + ": " + cause, cause);
+        return session.unavailable(what + " " + subject, cause);
     }
 
     /** Stops taking tasks (later ones fail with {@link CoordinationUnavailableException}) and lets queued ones finish. */

@@ -1,5 +1,6 @@
-package io.cairn.coord;
+package io.cairn.coord.znode;
 
+import io.cairn.coord.CoordinationUnavailableException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
