@@ -1,7 +1,7 @@
 package io.cairn.coord;
 
 /**
- * The state of this process's ZooKeeper session, as {@link Coordination} reports it. A gateway
+ * The state of this process's ZooKeeper session, as the coordination client reports it. A gateway
  * serves a LUN only while its session is live and its copy of the LUN's state is current
  * (fail closed).
  */

@@ -194,7 +194,7 @@ final class Cluster implements AutoCloseable {
     /**
      * Starts one more gateway (the control plane's leadership stays wherever it is); returns its index. Gateway
      * index i runs with {@code --gateway-id i+1}: each gateway is its own target port group and relative target
-     * port (design.md: only the target port identifiers differ per gateway), so two gateways never present the
+     * port (architecture.md "One LUN, many sub-units": only the target port identifiers and group differ per gateway), so two gateways never present the
      * same I_T nexus for one initiator port.
      */
     int addGateway() throws IOException {

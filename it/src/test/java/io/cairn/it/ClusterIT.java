@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The distributed LUN end to end (design.md "Write path", "Failure handling"): ZooKeeper, three stores of
+ * The distributed LUN end to end (architecture.md "Write path", "Failure handling"): ZooKeeper, three stores of
  * one site, one gateway, a 256 MiB LUN in 16 MiB sub-units with two copies, ZooKeeper sessions of 4 s and
  * stores declared gone after 15 s; QEMU's initiator writes and verifies patterns, {@code cairn lun status}
  * shows placement, degradation and resyncs, {@code cairn lun verify} compares the copies by the stores'

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Conflicting PERSISTENT RESERVE OUT commands sent at the same moment through different gateways must behave
- * as if the LUN had run them one at a time (design.md: SCSI context changes by versioned compare-and-set in
+ * as if the LUN had run them one at a time (architecture.md "Consistency invariants": SCSI context changes by versioned compare-and-set in
  * ZooKeeper). Six initiators, two per gateway, one I_T nexus each; each phase starts all of its commands at
  * once, records every outcome, then reads the state back through every gateway. The check: every gateway
  * reports the same PRGENERATION, keys and reservation, and some serial order of the phase's commands, run

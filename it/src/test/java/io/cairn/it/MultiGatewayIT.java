@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * One distributed LUN presented by several gateways (design.md: "multipath: one LUN, many portals"; SCSI
+ * One distributed LUN presented by several gateways (architecture.md "Consistency invariants": SCSI
  * context per LUN in ZooKeeper, a PERSISTENT RESERVE OUT completes only after every live gateway applied
  * it). Three stores, a 256 MiB LUN with two copies, two or three gateways; each test starts its own cluster.
  */

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Gateway lost under a reserved, multipathed host (design.md, failure handling: "the host's multipath moves to
+ * Gateway lost under a reserved, multipathed host (architecture.md "Failure handling": "the host's multipath moves to
  * another portal; nothing lives only in a gateway"). The host has paths through gateways A and B with one
  * initiator name, registers on both and reserves Write Exclusive - Registrants Only through A; a second host
  * never registers. A write workload (each write its own range and fill byte) runs through A; A is killed -9

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * What cluster managers do with persistent reservations, through libiscsi (the iscsi-pr tool, one process per
  * path) against one LUN presented by three gateways: two hosts ("nodes"), each logged in through every gateway
- * with its own initiator name, so each node has three I_T nexuses, one per target port (design.md: SCSI context
+ * with its own initiator name, so each node has three I_T nexuses, one per target port (architecture.md "Consistency invariants": SCSI context
  * per LUN in ZooKeeper; a PROUT completes only after every live gateway applied it). Every step goes through a
  * different gateway from the one before, and every state check reads through all six paths.
  * <p>

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A gateway whose ZooKeeper session is interrupted fails closed (design.md: "A gateway that loses its
+ * A gateway whose ZooKeeper session is interrupted fails closed (architecture.md "Consistency invariants": "A gateway that loses its
  * ZooKeeper session stops serving the affected LUNs until it has caught up again"). Two stores, two
  * gateways A and B, a ZooKeeper session timeout of 4 s; every role a real process.
  * <ul>

@@ -86,7 +86,7 @@ final class GatewayRole {
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, StartedParts.daemonThreads("cairn-timer-"));
         started.add(timer::shutdownNow);
         // Reservation changes complete once every gateway has applied them; no I/O is admitted
-        // while the session is interrupted (architecture.md "Invariants").
+        // while the session is interrupted (architecture.md "Consistency invariants").
         ScsiContextStore contexts = ClusterScsiContexts.open(coordination.session(), catalog, zkContexts, acks, APPLY_TIMEOUT, timer);
         NodeRegistry nodes = coordination.openNodeRegistry();
         PlacementStore placements = coordination.openPlacementStore();

@@ -14,7 +14,7 @@ public interface PlacementView {
 
     /**
      * Removes {@code node} from the in-sync set while the placement is still at {@code epoch}
-     * (design.md "Failure handling": the LUN runs degraded). Completes with the placement now
+     * (architecture.md "Failure handling": the LUN runs degraded). Completes with the placement now
      * stored; fails if the change could not be recorded. The caller checks the result.
      */
     CompletableFuture<ReplicaSet> dropFromInSync(SubUnitId id, int node, long epoch);

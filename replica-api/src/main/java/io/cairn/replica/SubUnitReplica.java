@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One copy of a sub-unit that takes part in replication (design.md "Write path"): a block device
+ * One copy of a sub-unit that takes part in replication (architecture.md "Write path"): a block device
  * whose every replication block carries the {@link BlockVersion} of its last change.
  *
  * <p>Primary side: the epoch-taking mutations stamp each changed replication block with
@@ -57,7 +57,7 @@ public interface SubUnitReplica extends BlockDevice {
      * Gives replication blocks {@code first..first+count-1} a new version at {@code epoch} without
      * changing their content or mapped state, atomically per block against every other change.
      * A resync uses it to override a replica's copy of a block that an earlier primary changed and
-     * never got acknowledged (design.md "Failure handling": that write may be lost, a copy may
+     * never got acknowledged (architecture.md "Failure handling": that write may be lost, a copy may
      * not differ from the primary's).
      */
     CompletableFuture<Void> restamp(int first, int count, long epoch);

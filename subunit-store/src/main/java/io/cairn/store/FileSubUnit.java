@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
 
 /**
  * One sub-unit replica on local disk: its {@link BlockFile} plus its {@link VersionMap}, and the
- * replica's rules over them (design.md "Write path"): versions stamped under stripe locks,
+ * replica's rules over them (architecture.md "Write path"): versions stamped under stripe locks,
  * apply-if-newer, restamp, read-back with versions, digests.
  *
  * <p>Requests run on the I/O lane, forces and whole-copy reads on the sync lane ({@link IoLanes}
@@ -310,7 +310,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     for (int g = first; g < first + count; g++) {
                         if (!version.newerThan(map.version(g))) {
-                            continue; // design.md "Write path" 4: apply only when newer
+                            continue; // architecture.md "Write path" 5: apply only when newer
                         }
                         if (data != null) {
                             int off = (int) ((granules.start(g) - lba) * blockSize);

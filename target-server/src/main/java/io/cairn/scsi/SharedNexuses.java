@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * The I_T nexuses through which each logical unit is visible on every gateway, so that a unit
  * attention raised by one gateway (logical unit reset, mode parameters changed) reaches the
- * nexuses of the others (design.md "Consistency invariants"). Backed by coordination in a cluster.
+ * nexuses of the others (architecture.md "Consistency invariants"). Backed by coordination in a cluster.
  */
 public interface SharedNexuses {
 

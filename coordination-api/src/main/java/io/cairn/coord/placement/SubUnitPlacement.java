@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where one sub-unit of a LUN lives and who serves it (design.md "Consistency invariants").
+ * Where one sub-unit of a LUN lives and who serves it (architecture.md "Consistency invariants").
  *
  * @param replicas store nodes assigned a copy, in placement order
  * @param primary  the node that serves reads and orders writes; always one of {@code inSync}

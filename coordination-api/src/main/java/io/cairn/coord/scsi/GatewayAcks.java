@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Which version of each LUN's SCSI context every live gateway has applied. design.md,
+ * Which version of each LUN's SCSI context every live gateway has applied. architecture.md
  * "Consistency invariants": a PERSISTENT RESERVE OUT that changes state completes only after
  * every live gateway presenting the LUN has applied it, so no gateway lets through I/O that the
  * new state forbids. Every gateway presents every LUN, so "presenting the LUN" is "live".

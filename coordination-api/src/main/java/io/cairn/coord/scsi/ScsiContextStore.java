@@ -35,7 +35,7 @@ public interface ScsiContextStore extends AutoCloseable {
 
     /**
      * Like {@link #update}, but completes only once every live gateway has applied the written
-     * context, so no gateway still admits I/O the new state forbids (design.md "Consistency
+     * context, so no gateway still admits I/O the new state forbids (architecture.md "Consistency
      * invariants": PERSISTENT RESERVE OUT). The default (one process) is {@link #update}.
      */
     default <R> CompletableFuture<R> updateEverywhere(String lunId, Function<ScsiContext, Update<R>> change) {
@@ -45,7 +45,7 @@ public interface ScsiContextStore extends AutoCloseable {
     /**
      * Whether this process's copy of the LUN's context is known to be current: connected to
      * ZooKeeper and caught up since the last interruption. While false a gateway admits no I/O to
-     * the LUN (design.md: fail closed; safety over availability for reservations). One process
+     * the LUN (architecture.md "Consistency invariants": fail closed; safety over availability for reservations). One process
      * alone is always current.
      */
     default boolean isCurrent(String lunId) {

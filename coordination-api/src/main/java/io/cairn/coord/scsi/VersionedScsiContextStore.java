@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * A {@link ScsiContextStore} that tells which version of each LUN's context it holds and wrote,
  * so a PERSISTENT RESERVE OUT can wait until every live gateway has applied its change
- * ({@link GatewayAcks}, design.md "Consistency invariants"), and that can read the latest
+ * ({@link GatewayAcks}, architecture.md "Consistency invariants"), and that can read the latest
  * document when a command must decide on it rather than on the local copy.
  *
  * <p>A context version only grows, across deletes and re-creations of the document too; 0 means

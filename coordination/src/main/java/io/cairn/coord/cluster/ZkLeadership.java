@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Leadership of one group over Curator's {@link LeaderLatch} at {@code /leader/<group>}.
  *
- * <p>Fails closed (design.md "Consistency invariants"): this process is leader only while the
+ * <p>Fails closed (architecture.md "Consistency invariants"): this process is leader only while the
  * latch holds leadership <em>and</em> the session is connected. On SUSPENDED it stops being
  * leader at once, before ZooKeeper has decided anything, because while it cannot reach
  * ZooKeeper it cannot know whether its session (and so its latch node) still exists; after

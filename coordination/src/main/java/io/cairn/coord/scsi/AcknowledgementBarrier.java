@@ -20,7 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The wait of a reservation change for every live gateway (design.md, "Consistency
+ * The wait of a reservation change for every live gateway (architecture.md "Consistency
  * invariants"): {@link #awaitApplied} completes once each gateway that counts has acknowledged
  * the version ({@link AcknowledgementPublisher}'s nodes, read from a watched copy), or fails as
  * unavailable after its timeout, naming the gateways that lag.

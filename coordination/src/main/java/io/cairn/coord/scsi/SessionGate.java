@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether this gateway may trust its copy of the SCSI contexts (design.md: "A gateway that loses
+ * Whether this gateway may trust its copy of the SCSI contexts (architecture.md "Consistency invariants": "A gateway that loses
  * its ZooKeeper session stops serving the affected LUNs until it has caught up again"). Closed
  * from the moment the session is suspended or lost; opened again only after every LUN's context
  * has been read fresh on the new connection.

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every distributed LUN's sub-units placed and served (design.md "Failure handling"): places
+ * Keeps every distributed LUN's sub-units placed and served (architecture.md "Failure handling"): places
  * new LUNs, promotes an in-sync replica when a primary's node dies, drops dead secondaries from the
  * in-sync set, and re-places copies of nodes gone longer than {@code nodeGoneTimeout}, then forgets
  * those nodes. What each sub-unit should become is {@link SubUnitRepair}'s rule; this class decides

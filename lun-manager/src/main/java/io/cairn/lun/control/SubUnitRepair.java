@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The placement one sub-unit should have, given its current placement and the cluster as a pass
- * sees it (design.md "Failure handling"). A pure function, so it can run inside
+ * sees it (architecture.md "Failure handling"). A pure function, so it can run inside
  * {@link io.cairn.coord.placement.PlacementStore#update}'s compare-and-set loop and be re-applied
  * to a fresher value; applied to its own result it changes nothing, which makes every reaction
  * idempotent across retries, crashes and leader changes.
@@ -54,7 +54,7 @@ final class SubUnitRepair {
             // Only the new primary stays in sync: the old one may have reached some survivors and
             // not others with a write it never acknowledged, so survivors can differ. Each rejoins
             // through a resync from the new primary, which overrides what differs (Resync), and the
-            // copies never disagree while counted in sync. (design.md has the new primary catch up
+            // copies never disagree while counted in sync. (The design sketch had the new primary catch up
             // from the others; the other direction keeps one source of truth and reuses resync.)
             p = p.withPrimary(survivors.get(0), List.of(survivors.get(0)));
         }

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One sub-unit of a distributed LUN as a block device: each request goes to the sub-unit's current
- * primary ({@link PlacementStore}) with the placement's epoch (design.md "Consistency invariants").
+ * primary ({@link PlacementStore}) with the placement's epoch (architecture.md "Consistency invariants").
  *
  * <p>Failover is invisible to the initiator: a retryable refusal or failure (stale epoch, not
  * primary, not hosted, unavailable, lost connection) waits for the placement to change (polling the

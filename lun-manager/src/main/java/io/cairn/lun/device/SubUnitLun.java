@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  *
  * <p>Every request is split at sub-unit boundaries and completes as one command: it succeeds only
  * if every piece succeeds, otherwise it completes exceptionally with the first piece's failure
- * after every piece has finished (design.md: sub-units are invisible). A failed multi-piece write
+ * after every piece has finished (architecture.md "Consistency invariants": sub-units are invisible). A failed multi-piece write
  * may have changed some pieces, as a failed SCSI WRITE may.
  *
  * <p>COMPARE AND WRITE inside one sub-unit is atomic there. One spanning sub-units takes this

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Where a LUN's sub-units go: for each sub-unit a replica set of {@code copies} distinct nodes of
- * the LUN's site (design.md "One LUN, many sub-units": distinct nodes, then distinct sites).
+ * the LUN's site (architecture.md "One LUN, many sub-units"; choosing among sites comes with the DR sites).
  *
  * <p>Rendezvous (highest-random-weight) hashing: every candidate node gets a pseudo-random weight
  * from (lunId, index, nodeId) and the heaviest win, heaviest first (so the first replica, the

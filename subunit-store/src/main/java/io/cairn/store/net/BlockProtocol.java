@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The block protocol's frame layout and limits (design.md "Block protocol": framed, versioned,
+ * The block protocol's frame layout and limits (architecture.md "Block protocol": framed, versioned,
  * pipelined by request id). Every frame, request or response, is:
  *
  * <pre>

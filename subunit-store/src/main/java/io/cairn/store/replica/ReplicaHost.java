@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One store node serving its sub-unit replicas (design.md "Write path", "Consistency invariants",
+ * One store node serving its sub-unit replicas (architecture.md "Write path", "Consistency invariants",
  * "Failure handling").
  *
  * <p>Epoch fencing, checked on every request before anything is touched: the node's known epoch
@@ -270,7 +270,7 @@ public final class ReplicaHost implements ReplicaService {
         return p;
     }
 
-    /** design.md "Consistency invariants": a store refuses a stale epoch and learns a newer one. */
+    /** architecture.md "Consistency invariants": a store refuses a stale epoch and learns a newer one. */
     private void learn(SubUnitId id, long epoch, ReplicaSet p) {
         AtomicLong seen = seenEpochs.computeIfAbsent(id, k -> new AtomicLong());
         long known = Math.max(p.epoch(), seen.get());

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One change at the primary, shipped to the other replicas (design.md "Write path" 2-3): after the
+ * One change at the primary, shipped to the other replicas (architecture.md "Write path" 5-6): after the
  * local change completed, the changed replication blocks are sent with {@code replicate} to every
  * other assigned replica, in sync or resyncing. The change is complete when every in-sync replica
  * has applied it, durably if {@code fua}.
@@ -171,7 +171,7 @@ final class ReplicatedWrite {
     private CompletableFuture<Void> failed(int node, Throwable err) {
         Throwable cause = unwrap(err);
         if (cause instanceof ReplicaException re && re.kind() == ReplicaException.Kind.STALE_EPOCH) {
-            return CompletableFuture.failedFuture(re); // a newer primary exists (design.md "Consistency invariants")
+            return CompletableFuture.failedFuture(re); // a newer primary exists (architecture.md "Consistency invariants")
         }
         if (!placement.inSync(node)) {
             misses.record(id, node);

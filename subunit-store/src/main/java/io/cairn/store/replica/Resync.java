@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Brings one assigned, not-in-sync replica up to date from the primary (design.md "Failure
+ * Brings one assigned, not-in-sync replica up to date from the primary (architecture.md "Failure
  * handling": resync by comparing version ids, copying only what changed). The primary reads the
  * replica's versions, sends every replication block whose own version is newer with its current
  * content and version, then marks the replica in sync. Writes arriving meanwhile are sent to the

@@ -121,7 +121,7 @@ public final class DefaultScsiCore implements ScsiCore {
             }
             boolean uaExempt = PreDispatch.unitAttentionExempt(entry);
             if (unit.isPresent() && !uaExempt && !current) {
-                // Fail closed (design.md): with reservations possibly changed elsewhere and not yet
+                // Fail closed (architecture.md "Consistency invariants"): with reservations possibly changed elsewhere and not yet
                 // seen here, nothing is admitted; BUSY makes the initiator retry (SAM-5 5.3.1).
                 return finish(Outcome.status(ScsiResult.BUSY), dsense, 0, false);
             }
@@ -258,7 +258,7 @@ public final class DefaultScsiCore implements ScsiCore {
             });
         }
         if (t instanceof CoordinationUnavailableException) {
-            // fail closed (design.md): the initiator retries, or multipath moves to another gateway
+            // fail closed (architecture.md "Consistency invariants"): the initiator retries, or multipath moves to another gateway
             return Outcome.status(ScsiResult.BUSY);
         }
         return Outcome.check(SenseReason.INTERNAL_TARGET_FAILURE);

@@ -45,7 +45,7 @@ public final class ReservationHandlers {
     private static CompletableFuture<Outcome> apply(Request r, BiFunction<Reservations, ScsiContext, PrOutcome> rule) {
         Reservations rules = r.core().reservations();
         String lunId = r.unit().id();
-        // Every gateway must have applied the change before it completes (design.md invariants).
+        // Every gateway must have applied the change before it completes (architecture.md "Consistency invariants").
         return r.core().contexts()
                 .<PrOutcome>updateEverywhere(lunId, ctx -> {
                     PrOutcome o = rule.apply(rules, ctx);

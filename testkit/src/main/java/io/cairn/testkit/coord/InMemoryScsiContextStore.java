@@ -43,7 +43,7 @@ public final class InMemoryScsiContextStore implements VersionedScsiContextStore
     /**
      * While false, updates and deletes fail with {@link CoordinationUnavailableException}, current()
      * still answers, and {@link #isCurrent} is false: a process cut off from ZooKeeper cannot know
-     * its copy is current (design.md: fail closed).
+     * its copy is current (architecture.md "Consistency invariants": fail closed).
      */
     public void setReachable(boolean value) {
         reachable = value;

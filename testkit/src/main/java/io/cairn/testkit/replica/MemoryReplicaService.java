@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  *   <li>logs it ({@link #calls}, or a log shared with other nodes: {@link #loggingTo});
  *   <li>fails it with the kind given to {@link #refuse}, if any;
  *   <li>refuses sub-units of LUNs it does not host ({@link #notHosting}: NOT_HOSTED);
- *   <li>checks its epoch (design.md "Consistency invariants"): by default it refuses an epoch below
+ *   <li>checks its epoch (architecture.md "Consistency invariants"): by default it refuses an epoch below
  *       the highest it has seen for the sub-unit and learns higher ones ({@link #setEpoch}); serving
  *       {@link #servingPlacement a placement}, it requires exactly the placement's epoch, and for a
  *       gateway's request ({@link Op#toPrimary}) that the placement names this node primary

@@ -276,7 +276,7 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
                     int applied = 0;
                     for (int g = first; g < first + count; g++) {
                         if (!version.newerThan(versions[g])) {
-                            continue; // design.md "Write path" 4: apply only when newer
+                            continue; // architecture.md "Write path" 5: apply only when newer
                         }
                         long start = (long) g * granuleBlocks;
                         int len = (int) ((granuleEnd(g) - start) * geometry.blockSize());
