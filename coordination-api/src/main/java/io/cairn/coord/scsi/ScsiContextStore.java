@@ -2,6 +2,7 @@ package io.cairn.coord.scsi;
 
 import io.cairn.coord.CoordinationUnavailableException;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -76,6 +77,28 @@ public interface ScsiContextStore extends AutoCloseable {
          * The version counts as applied when the returned future completes, normally or not.
          */
         CompletableFuture<Void> apply(String lunId, ScsiContext before, ScsiContext after);
+
+        /**
+         * Runs every step on one version. The result completes once all have finished, with the
+         * first failure if any did fail (a step that throws counts as failed); a store logs that
+         * failure and still counts the version as applied.
+         */
+        static CompletableFuture<Void> runAll(List<ApplyStep> steps, String lunId, ScsiContext before, ScsiContext after) {
+            List<ApplyStep> now = List.copyOf(steps); // a step added meanwhile waits for the next version
+            if (now.isEmpty()) return CompletableFuture.completedFuture(null);
+            CompletableFuture<?>[] all = new CompletableFuture<?>[now.size()];
+            int i = 0;
+            for (ApplyStep step : now) {
+                CompletableFuture<Void> f;
+                try {
+                    f = step.apply(lunId, before, after);
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
+                all[i++] = f == null ? CompletableFuture.completedFuture(null) : f;
+            }
+            return CompletableFuture.allOf(all);
+        }
     }
 
     /** Drops a LUN's context (the LUN was deleted). */

@@ -260,19 +260,7 @@ public final class ZkScsiContextStore extends ZNodeStore implements VersionedScs
 
     /** Never completes exceptionally: a failed step is logged and the version still counts as applied. */
     private CompletableFuture<Void> runApplySteps(String lunId, long version, ScsiContext before, ScsiContext after) {
-        if (applySteps.isEmpty()) return CompletableFuture.completedFuture(null);
-        CompletableFuture<?>[] all = new CompletableFuture<?>[applySteps.size()];
-        int i = 0;
-        for (ApplyStep step : applySteps) {
-            CompletableFuture<Void> f;
-            try {
-                f = step.apply(lunId, before, after);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            all[i++] = f == null ? CompletableFuture.completedFuture(null) : f;
-        }
-        return CompletableFuture.allOf(all).handle((v, e) -> {
+        return ApplyStep.runAll(applySteps, lunId, before, after).handle((v, e) -> {
             if (e != null) log.error("applying version {} of LUN {}'s SCSI context failed", version, lunId, e);
             return null;
         });

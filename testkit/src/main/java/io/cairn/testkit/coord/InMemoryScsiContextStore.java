@@ -144,20 +144,7 @@ public final class InMemoryScsiContextStore implements VersionedScsiContextStore
      * finished, normally or not.
      */
     private CompletableFuture<Void> runApplySteps(String lunId, ScsiContext before, ScsiContext after) {
-        List<ApplyStep> steps = List.copyOf(applySteps);
-        if (steps.isEmpty()) return CompletableFuture.completedFuture(null);
-        CompletableFuture<?>[] all = new CompletableFuture<?>[steps.size()];
-        int i = 0;
-        for (ApplyStep step : steps) {
-            CompletableFuture<Void> f;
-            try {
-                f = step.apply(lunId, before, after);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            all[i++] = f == null ? CompletableFuture.completedFuture(null) : f;
-        }
-        return CompletableFuture.allOf(all).handle((v, e) -> null);
+        return ApplyStep.runAll(applySteps, lunId, before, after).handle((v, e) -> null);
     }
 
     /** Hands listeners the latest document, at most once per version and never an older one after a newer. */
