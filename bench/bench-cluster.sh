@@ -3,7 +3,7 @@
 # initiator (qemu-img bench): the same rows, preconditioning and table as bench.sh, one column more.
 #
 # Usage: bench/bench-cluster.sh [--single-url URL] [--cluster-url URL] [--tgt-url URL] [--tgt-port N]
-#                               [--seconds S] [--rounds N] [--ramp S] [--no-build]
+#                               [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--no-build]
 #   --single-url URL   bench an already running single-node target (nothing started for it)
 #   --cluster-url URL  bench an already running cluster gateway (nothing started for it)
 #   --tgt-url URL      bench an already running tgt
@@ -11,6 +11,7 @@
 #   --seconds S        measured seconds per row and target (default 15; counts are calibrated)
 #   --rounds N         split them into N rounds, targets taking turns; median reported (default 3)
 #   --ramp S           unmeasured warm-up per row and target before the rounds (default 3)
+#   --only REGEX       run only the rows whose names match REGEX (e.g. FUA|flush: the durable rows)
 #   --no-build         never run maven (fail if the distribution is missing)
 # What it starts, all on 127.0.0.1, each on a temp dir: `cairn run` (1 GiB LUN, iSCSI 3261, ZooKeeper 2190);
 # the cluster: `cairn zookeeper` (2191), three `cairn store` (node ids 1-3, site tokyo, block ports 7101-7103),
@@ -36,8 +37,9 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --ramp) ramp=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

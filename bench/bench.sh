@@ -2,13 +2,14 @@
 # bench.sh — Cairn (single node) against tgt, side by side, with QEMU's initiator (qemu-img bench).
 #
 # Usage: bench/bench.sh [--cairn-url URL] [--tgt-url URL] [--tgt-port N]
-#                       [--seconds S] [--rounds N] [--ramp S] [--no-build]
+#                       [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--no-build]
 #   --cairn-url URL  bench an already running target in the Cairn column (nothing started for it)
 #   --tgt-url URL    bench an already running tgt in the tgt column
 #   --tgt-port N     port of the tgt this script starts (default 3270)
 #   --seconds S      measured seconds per row and target (default 15; counts are calibrated)
 #   --rounds N       split them into N rounds, targets taking turns; median reported (default 3)
 #   --ramp S         unmeasured warm-up per row and target before the rounds (default 3)
+#   --only REGEX     run only the rows whose names match REGEX (e.g. FUA|flush: the durable rows)
 #   --no-build       never run maven (fail if the distribution is missing)
 # Without --cairn-url it builds the distribution when packaging/target/cairn/bin/cairn is missing, starts
 # `cairn run` on a temp dir (1 GiB LUN, port 3261) and tgt (scripts/tgt-peer.sh start 3270 1024 DIR), benches both,
@@ -30,8 +31,9 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --ramp) ramp=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

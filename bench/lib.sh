@@ -21,11 +21,15 @@ check_options() {
     || { echo "--seconds and --ramp must be numbers of seconds" >&2; exit 2; }
 }
 
-# run URL COUNT DEPTH SIZE STEP WRITE -> elapsed seconds
+# run URL COUNT DEPTH SIZE STEP WRITE [MODE] -> elapsed seconds
+# MODE: none (the default: no FUA, no flush), fua (-t writethrough: every write carries FUA), or
+# flush (--flush-interval=1: a SYNCHRONIZE CACHE after every write, waited for before the next).
 run() {
-  local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 out
-  local args=(bench -f raw -t none -c "$count" -d "$depth" -s "$size" -S "$step")
+  local url=$1 count=$2 depth=$3 size=$4 step=$5 write=$6 mode=${7:-none} out
+  local cache=none; [ "$mode" = fua ] && cache=writethrough
+  local args=(bench -f raw -t "$cache" -c "$count" -d "$depth" -s "$size" -S "$step")
   [ "$write" = 1 ] && args+=(-w)
+  [ "$mode" = flush ] && args+=(--flush-interval=1)
   sync # untimed: the page cache the previous run dirtied is written back now, not during this run
   out=$(qemu-img "${args[@]}" "$url" 2>&1) || { echo "qemu-img bench failed on $url: $out" >&2; return 1; }
   sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p' <<<"$out"
@@ -48,19 +52,33 @@ median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{ v[NR] = $1 } END { print (NR %
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 stride=$((4096 * 104729))
-# name|depth|size|step|write|calibration count|unit
+# name|depth|size|step|write|calibration count|unit|mode (see run)
 rows=(
-  "4 KiB random write QD1|1|4096|$stride|1|2000|IOPS"
-  "4 KiB random write QD32|32|4096|$stride|1|5000|IOPS"
-  "4 KiB random read QD1|1|4096|$stride|0|2000|IOPS"
-  "4 KiB random read QD32|32|4096|$stride|0|5000|IOPS"
-  "1 MiB sequential write QD8|8|1048576|1048576|1|200|MB/s"
+  "4 KiB random write QD1|1|4096|$stride|1|2000|IOPS|none"
+  "4 KiB random write QD32|32|4096|$stride|1|5000|IOPS|none"
+  "4 KiB random read QD1|1|4096|$stride|0|2000|IOPS|none"
+  "4 KiB random read QD32|32|4096|$stride|0|5000|IOPS|none"
+  "1 MiB sequential write QD8|8|1048576|1048576|1|200|MB/s|none"
+  "4 KiB random write FUA QD1|1|4096|$stride|1|300|IOPS|fua"
+  "4 KiB random write FUA QD32|32|4096|$stride|1|1000|IOPS|fua"
+  "4 KiB random write + flush QD1|1|4096|$stride|1|300|IOPS|flush"
 )
-# Table order (reads first).
+# Table order (reads first, durable writes last).
 row_names=("4 KiB random read QD1" "4 KiB random read QD32" "4 KiB random write QD1"
-           "4 KiB random write QD32" "1 MiB sequential write QD8")
+           "4 KiB random write QD32" "1 MiB sequential write QD8"
+           "4 KiB random write FUA QD1" "4 KiB random write FUA QD32" "4 KiB random write + flush QD1")
+# only (a regular expression, set by --only) keeps the rows whose names match it
+only=${only:-}
+if [ -n "$only" ]; then
+  kept=(); for n in "${row_names[@]}"; do [[ $n =~ $only ]] && kept+=("$n"); done
+  [ ${#kept[@]} -gt 0 ] || { echo "--only $only matches no row" >&2; exit 2; }
+  row_names=("${kept[@]}")
+fi
 
 declare -A result
+
+# selected NAME: true if the row NAME is in row_names
+selected() { local n; for n in "${row_names[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 
 bench_all() {
   local side row name depth size step write calib unit t count r per
@@ -77,17 +95,18 @@ bench_all() {
   done
   per=$(awk -v s="$seconds" -v r="$rounds" 'BEGIN { printf "%.3f", s / r }')
   for row in "${rows[@]}"; do
-    IFS='|' read -r name depth size step write calib unit <<<"$row"
+    IFS='|' read -r name depth size step write calib unit mode <<<"$row"
+    selected "$name" || continue
     declare -A counts=() rates=()
     for side in "${sides[@]}"; do
-      t=$(run "${urls[$side]}" "$calib" "$depth" "$size" "$step" "$write")
+      t=$(run "${urls[$side]}" "$calib" "$depth" "$size" "$step" "$write" "$mode")
       count=$(count_for "$calib" "$t" "$ramp")
-      t=$(run "${urls[$side]}" "$count" "$depth" "$size" "$step" "$write") # the ramp, discarded
+      t=$(run "${urls[$side]}" "$count" "$depth" "$size" "$step" "$write" "$mode") # the ramp, discarded
       counts[$side]=$(count_for "$count" "$t" "$per")
     done
     for ((r = 1; r <= rounds; r++)); do
       for side in "${sides[@]}"; do
-        t=$(run "${urls[$side]}" "${counts[$side]}" "$depth" "$size" "$step" "$write")
+        t=$(run "${urls[$side]}" "${counts[$side]}" "$depth" "$size" "$step" "$write" "$mode")
         rates[$side]="${rates[$side]:-} $(rate "${counts[$side]}" "$t" "$size" "$unit")"
         echo "  $name, round $r: $side ${counts[$side]} requests in $t s" >&2
       done

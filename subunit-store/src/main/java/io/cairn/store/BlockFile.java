@@ -5,10 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.Closeable;
 import java.io.IOException;
+import io.cairn.store.disk.Disk;
+import io.cairn.store.disk.DiskFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A sub-unit's blocks on disk: one sparse file of exactly {@code blockCount * blockSize} bytes,
@@ -25,18 +25,18 @@ final class BlockFile implements Closeable {
     private static final int PAGE_BYTES = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
-    private final FileChannel channel;
+    private final DiskFile channel;
     private final BlockGeometry geometry;
 
-    private BlockFile(FileChannel channel, BlockGeometry geometry) {
+    private BlockFile(DiskFile channel, BlockGeometry geometry) {
         this.channel = channel;
         this.geometry = geometry;
     }
 
     /** Creates (or truncates and recreates) the file, all holes, and forces its size to disk. */
-    static BlockFile create(Path path, BlockGeometry geometry) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    static BlockFile create(Disk disk, Path path, BlockGeometry geometry) throws IOException {
+        disk.delete(path);
+        DiskFile ch = disk.createNew(path);
         try {
             ch.write(ByteBuffer.allocate(1), geometry.bytes() - 1); // sparse: only the last byte is allocated
             ch.force(true);
@@ -48,8 +48,8 @@ final class BlockFile implements Closeable {
     }
 
     /** Opens an existing file; fails if its size is not the geometry's. */
-    static BlockFile open(Path path, BlockGeometry geometry) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    static BlockFile open(Disk disk, Path path, BlockGeometry geometry) throws IOException {
+        DiskFile ch = disk.open(path);
         try {
             if (ch.size() != geometry.bytes()) {
                 throw new IOException("block file " + path + " has " + ch.size() + " bytes, expected " + geometry.bytes());
@@ -170,10 +170,6 @@ final class BlockFile implements Closeable {
     }
 
     private long writeFully(ByteBuffer b, long position) throws IOException {
-        long pos = position;
-        while (b.hasRemaining()) {
-            pos += channel.write(b, pos);
-        }
-        return pos;
+        return channel.writeFully(b, position);
     }
 }

@@ -6,17 +6,18 @@ import io.cairn.block.ThinProvisioning;
 import io.cairn.replica.BlockVersion;
 import io.cairn.replica.SubUnitReplica;
 import io.cairn.replica.VersionSnapshot;
-import io.cairn.store.IoLanes.IoTask;
+import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.OpLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
@@ -38,11 +39,14 @@ import java.util.zip.CRC32C;
  * what a deallocated granule means for reads and later writes is {@link Provisioning}'s. Metadata:
  * see VersionMap.
  *
- * <p>Durability: a completed write without FUA is in the page cache (survives kill -9 of this
- * process); a FUA write or flush forces the block file, then the version map, before completing.
- * The force runs after the write released its locks: it makes durable what the write wrote, or
- * what a later write to the same blocks replaced it with, which SBC-4 allows (the later content
- * is what a read returns).
+ * <p>Durability (architecture.md "Durability"): every change goes to the block file and the
+ * version map in the page cache and then, as one record, to the store's {@link OpLog}, all under
+ * the change's stripe locks ({@link Change}). A completed write without FUA is in the page cache
+ * and the log's (survives kill -9 of this process); a FUA write or a flush completes once the log
+ * is durable up to it (one shared {@code fdatasync}, whatever the number of sub-units); the block
+ * files and version maps are forced later, at the log's checkpoints ({@link #forceIfChanged}).
+ * Reads come from the block file, never the log. The wait for the log runs after the write
+ * released its locks.
  */
 public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Closeable {
     /** The largest pattern buffer a WRITE SAME builds, and about the most a digest pass reads under one lock. */
@@ -57,11 +61,18 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final Granules granules;
     private final Provisioning provisioning;
     private final StripeLocks locks = new StripeLocks();
+    private final OpLog oplog;
+    /** The name records carry, {@code <lunId>/<index>}. */
+    private final String name;
+    /** Set before a change touches the files, cleared by the checkpoint that forces them. */
+    private final AtomicBoolean changed = new AtomicBoolean();
     /** Highest epoch seen in a write or apply; plain BlockDevice writes are stamped with it. */
     private final AtomicLong epoch = new AtomicLong();
 
-    private FileSubUnit(BlockFile file, VersionMap map, VersionClock clock, IoLanes lanes) {
+    private FileSubUnit(BlockFile file, VersionMap map, VersionClock clock, IoLanes lanes, OpLog oplog, String name) {
         this.file = file;
+        this.oplog = oplog;
+        this.name = name;
         this.map = map;
         this.clock = clock;
         this.lanes = lanes;
@@ -73,29 +84,24 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     }
 
     /**
-     * Opens the sub-unit stored in {@code blocksFile}/{@code versionsFile}, creating both if the
-     * version map does not exist yet (the map is created last, so its presence marks a complete
-     * creation). {@code replicationBlockBytes} is used only at creation.
+     * Opens the sub-unit {@code name} stored in {@code blocksFile}/{@code versionsFile} on
+     * {@code disk}, creating both if the version map does not exist yet (the map is created last,
+     * so its presence marks a complete creation); its changes go to {@code oplog}.
+     * {@code replicationBlockBytes} is used only at creation. Requests run on {@code executor},
+     * whole-copy reads on {@code syncExecutor}.
      */
-    public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
-                                   int replicationBlockBytes, VersionClock clock, Executor executor)
-            throws IOException {
-        return open(blocksFile, versionsFile, blockCount, blockSize, replicationBlockBytes, clock, executor, executor);
-    }
-
-    /** As above, with forces (FUA, flush) on {@code syncExecutor}. */
-    public static FileSubUnit open(Path blocksFile, Path versionsFile, long blockCount, int blockSize,
-                                   int replicationBlockBytes, VersionClock clock, Executor executor,
-                                   Executor syncExecutor) throws IOException {
+    public static FileSubUnit open(Disk disk, OpLog oplog, String name, Path blocksFile, Path versionsFile,
+                                   long blockCount, int blockSize, int replicationBlockBytes, VersionClock clock,
+                                   Executor executor, Executor syncExecutor) throws IOException {
         BlockGeometry geometry = new BlockGeometry(blockSize, blockCount);
         IoLanes lanes = new IoLanes(executor, syncExecutor);
-        if (Files.exists(versionsFile)) {
-            VersionMap map = VersionMap.open(versionsFile);
+        if (disk.exists(versionsFile)) {
+            VersionMap map = VersionMap.open(disk, versionsFile);
             BlockFile file = null;
             try {
                 checkGeometry(map, blockSize, blockCount);
-                file = BlockFile.open(blocksFile, geometry);
-                return new FileSubUnit(file, map, clock, lanes);
+                file = BlockFile.open(disk, blocksFile, geometry);
+                return new FileSubUnit(file, map, clock, lanes, oplog, name);
             } catch (IOException | RuntimeException e) {
                 map.close();
                 if (file != null) {
@@ -107,11 +113,11 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         if (replicationBlockBytes <= 0 || replicationBlockBytes % blockSize != 0) {
             throw new IllegalArgumentException("replication block must be a multiple of the block size");
         }
-        BlockFile file = BlockFile.create(blocksFile, geometry);
+        BlockFile file = BlockFile.create(disk, blocksFile, geometry);
         try {
-            VersionMap map = VersionMap.create(versionsFile,
+            VersionMap map = VersionMap.create(disk, versionsFile,
                     new Granules(replicationBlockBytes / blockSize, blockCount).count(), replicationBlockBytes);
-            return new FileSubUnit(file, map, clock, lanes);
+            return new FileSubUnit(file, map, clock, lanes, oplog, name);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -168,7 +174,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code data}; it is released when the write completes or fails. */
     @Override
     public CompletableFuture<BlockVersion> write(long lba, ByteBuf data, boolean fua, long epoch) {
-        return mutate(() -> {
+        return mutate(change -> {
             try {
                 long blocks = geometry.blocksIn(data.readableBytes());
                 geometry.checkRange(lba, blocks);
@@ -177,9 +183,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                 }
                 try (StripeLocks.Held ignored = lock(lba, blocks)) {
                     BlockVersion version = stamp(epoch);
-                    provisioning.zeroAround(lba, blocks);
-                    file.write(lba, data, data.readerIndex(), data.readableBytes());
-                    map.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                    provisioning.zeroAround(change, lba, blocks);
+                    change.write(lba, data, data.readerIndex(), data.readableBytes());
+                    change.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                    change.commit();
                     return version;
                 }
             } finally {
@@ -188,9 +195,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         }, fua, data);
     }
 
+    /** Completes once every change before it is durable in the log. */
     @Override
     public CompletableFuture<Void> flush() {
-        return forced(null);
+        return oplog.syncAll();
     }
 
     /** Takes ownership of {@code block}; released when the command completes or fails. */
@@ -203,7 +211,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     @Override
     public CompletableFuture<Void> writeSame(long lba, long blocks, ByteBuf block, boolean unmap, boolean fua,
                                              long epoch) {
-        return mutate(() -> {
+        return mutate(change -> {
             try {
                 if (block.readableBytes() != blockSize) {
                     throw new IllegalArgumentException("write same pattern must be one block");
@@ -213,9 +221,9 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                     return null;
                 }
                 if (unmap && isZero(block)) { // SBC-4 5.48: UNMAP=1 lets us deallocate a zero pattern
-                    deallocate(lba, blocks, epoch);
+                    deallocate(change, lba, blocks, epoch);
                 } else {
-                    writePattern(lba, blocks, block, epoch);
+                    writePattern(change, lba, blocks, block, epoch);
                 }
                 return null;
             } finally {
@@ -231,10 +239,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks, boolean fua, long epoch) {
-        return mutate(() -> {
+        return mutate(change -> {
             geometry.checkRange(lba, blocks);
             if (blocks > 0) {
-                deallocate(lba, blocks, epoch);
+                deallocate(change, lba, blocks, epoch);
             }
             return null;
         }, fua);
@@ -249,7 +257,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code verify} and {@code write}; both released when it completes. */
     @Override
     public CompletableFuture<Long> compareAndWrite(long lba, ByteBuf verify, ByteBuf write, boolean fua, long epoch) {
-        return mutate(() -> {
+        return mutate(change -> {
             try {
                 long blocks = geometry.blocksIn(verify.readableBytes());
                 if (write.readableBytes() != verify.readableBytes()) {
@@ -270,9 +278,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                         current.release();
                     }
                     BlockVersion version = stamp(epoch);
-                    provisioning.zeroAround(lba, blocks);
-                    file.write(lba, write, write.readerIndex(), write.readableBytes());
-                    map.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                    provisioning.zeroAround(change, lba, blocks);
+                    change.write(lba, write, write.readerIndex(), write.readableBytes());
+                    change.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                    change.commit();
                     return -1L;
                 }
             } finally {
@@ -293,7 +302,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Takes ownership of {@code data} (may be null: deallocate); released when the apply completes or fails. */
     @Override
     public CompletableFuture<Integer> apply(int first, int count, ByteBuf data, BlockVersion version, boolean fua) {
-        return mutate(() -> {
+        return mutate(change -> {
             try {
                 checkBlocks(first, count);
                 if (count == 0) {
@@ -315,11 +324,12 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
                         if (data != null) {
                             int off = (int) ((granules.start(g) - lba) * blockSize);
                             int len = (int) ((granules.end(g) - granules.start(g)) * blockSize);
-                            file.write(granules.start(g), data, data.readerIndex() + off, len);
+                            change.write(granules.start(g), data, data.readerIndex() + off, len);
                         }
-                        map.record(g, g, version, data != null);
+                        change.record(g, g, version, data != null);
                         applied++;
                     }
+                    change.commit();
                 }
                 return applied;
             } finally {
@@ -332,7 +342,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     @Override
     public CompletableFuture<Void> restamp(int first, int count, long epoch) {
-        return lanes.onIo(() -> {
+        return mutate(change -> {
             checkBlocks(first, count);
             if (count == 0) {
                 return null;
@@ -341,11 +351,12 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             try (StripeLocks.Held ignored = lock(lba, granules.end(first + count - 1) - lba)) {
                 BlockVersion version = stamp(epoch);
                 for (int g = first; g < first + count; g++) {
-                    map.record(g, g, version, map.mapped(g));
+                    change.record(g, g, version, map.mapped(g));
                 }
+                change.commit();
             }
             return null;
-        });
+        }, false);
     }
 
     /** The runs' buffers belong to the caller. */
@@ -423,7 +434,17 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         });
     }
 
-    /** Forces and closes the files; the version clock belongs to the store and stays open. */
+    /**
+     * Forces the block file and version map if a change touched them since the last call: the
+     * log's checkpoint (FileOpLog), which trims the log only once this has returned.
+     */
+    void forceIfChanged() throws IOException {
+        if (changed.getAndSet(false)) {
+            force();
+        }
+    }
+
+    /** Forces and closes the files; the version clock and the log belong to the store and stay open. */
     @Override
     public void close() throws IOException {
         try {
@@ -441,7 +462,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     // --- changes under the stripe locks ---
 
-    private void writePattern(long lba, long blocks, ByteBuf block, long epoch) throws IOException {
+    private void writePattern(Change change, long lba, long blocks, ByteBuf block, long epoch) throws IOException {
         int chunkBlocks = (int) Math.min(blocks, Math.max(1, CHUNK_BYTES / blockSize));
         ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(chunkBlocks * blockSize);
         try {
@@ -450,12 +471,13 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             }
             try (StripeLocks.Held ignored = lock(lba, blocks)) {
                 BlockVersion version = stamp(epoch);
-                provisioning.zeroAround(lba, blocks);
+                provisioning.zeroAround(change, lba, blocks);
                 for (long off = 0; off < blocks; off += chunkBlocks) {
                     int n = (int) Math.min(chunkBlocks, blocks - off);
-                    file.write(lba + off, chunk, 0, n * blockSize);
+                    change.write(lba + off, chunk, 0, n * blockSize);
                 }
-                map.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                change.record(granules.of(lba), granules.of(lba + blocks - 1), version, true);
+                change.commit();
             }
         } finally {
             chunk.release();
@@ -463,9 +485,10 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     }
 
     /** Deallocates under the locks with a new version: see {@link Provisioning#deallocate}. */
-    private void deallocate(long lba, long blocks, long epoch) throws IOException {
+    private void deallocate(Change change, long lba, long blocks, long epoch) throws IOException {
         try (StripeLocks.Held ignored = lock(lba, blocks)) {
-            provisioning.deallocate(lba, blocks, stamp(epoch));
+            provisioning.deallocate(change, lba, blocks, stamp(epoch));
+            change.commit();
         }
     }
 
@@ -515,20 +538,23 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         return locks.lock(granules.of(lba), granules.of(lba + blocks - 1));
     }
 
-    /**
-     * A change on the I/O lane ({@code owned} as {@link IoLanes#onIo}), then, if {@code force}, forces
-     * before completing: after the change released its locks, so a force never holds up other writes.
-     */
-    private <T> CompletableFuture<T> mutate(IoTask<T> task, boolean force, Object... owned) {
-        CompletableFuture<T> done = lanes.onIo(task, owned);
-        return force ? done.thenCompose(this::forced) : done;
+    /** A mutation: given its {@link Change}, which it commits under its locks. */
+    private interface Mutation<T> {
+        T run(Change change) throws IOException;
     }
 
-    /** Forces the block file and the version map on the sync lane, then completes with {@code value}. */
-    private <T> CompletableFuture<T> forced(T value) {
-        return lanes.onSync(() -> {
-            force();
-            return value;
-        });
+    /**
+     * A change on the I/O lane ({@code owned} as {@link IoLanes#onIo}), then, if {@code durable},
+     * a wait for the log to be durable up to its record (up to everything before it, if it changed
+     * nothing): after the change released its locks, so the wait never holds up other writes.
+     */
+    private <T> CompletableFuture<T> mutate(Mutation<T> task, boolean durable, Object... owned) {
+        Change change = new Change(file, map, name, oplog, changed);
+        CompletableFuture<T> done = lanes.onIo(() -> task.run(change), owned);
+        if (!durable) {
+            return done;
+        }
+        return done.thenCompose(value -> (change.end() > 0 ? oplog.sync(change.end()) : oplog.syncAll())
+                .thenApply(v -> value));
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * covers it only partly writes zeros around its data first ({@link #zeroAround}).
  *
  * <p>The caller holds the stripe locks of the granules a method touches, except for
- * {@link #status}, which reads only the map.
+ * {@link #status}, which reads only the map; changes go through the caller's {@link Change}.
  */
 final class Provisioning {
     private final BlockFile file;
@@ -45,15 +45,15 @@ final class Provisioning {
     }
 
     /** Before data lands in an unmapped granule, zero the rest of it so it reads as zeros once mapped. */
-    void zeroAround(long lba, long blocks) throws IOException {
+    void zeroAround(Change change, long lba, long blocks) throws IOException {
         long end = lba + blocks;
         int g0 = granules.of(lba);
         int g1 = granules.of(end - 1);
         if (lba > granules.start(g0) && holdsStaleBytes(g0)) {
-            file.writeZeros(granules.start(g0), lba - granules.start(g0));
+            change.writeZeros(granules.start(g0), lba - granules.start(g0));
         }
         if (end < granules.end(g1) && holdsStaleBytes(g1)) {
-            file.writeZeros(end, granules.end(g1) - end);
+            change.writeZeros(end, granules.end(g1) - end);
         }
     }
 
@@ -63,20 +63,20 @@ final class Provisioning {
      * deallocation, see {@link io.cairn.block.ThinProvisioning}), recording {@code version} for
      * every granule that changed.
      */
-    void deallocate(long lba, long blocks, BlockVersion version) throws IOException {
+    void deallocate(Change change, long lba, long blocks, BlockVersion version) throws IOException {
         long end = lba + blocks;
         int g0 = granules.of(lba);
         int g1 = granules.of(end - 1);
         int firstFull = lba == granules.start(g0) ? g0 : g0 + 1;
         int lastFull = end == granules.end(g1) ? g1 : g1 - 1;
         if (firstFull <= lastFull) {
-            map.record(firstFull, lastFull, version, false);
+            change.record(firstFull, lastFull, version, false);
         }
         if (firstFull != g0) {
-            zeroPartial(g0, lba, Math.min(end, granules.end(g0)), version);
+            zeroPartial(change, g0, lba, Math.min(end, granules.end(g0)), version);
         }
         if (lastFull != g1 && (g1 != g0 || firstFull == g0)) {
-            zeroPartial(g1, Math.max(lba, granules.start(g1)), end, version);
+            zeroPartial(change, g1, Math.max(lba, granules.start(g1)), end, version);
         }
     }
 
@@ -97,10 +97,10 @@ final class Provisioning {
         return extents;
     }
 
-    private void zeroPartial(int g, long from, long to, BlockVersion version) throws IOException {
+    private void zeroPartial(Change change, int g, long from, long to, BlockVersion version) throws IOException {
         if (map.mapped(g)) { // an unmapped granule reads as zeros already
-            file.writeZeros(from, to - from);
-            map.record(g, g, version, true);
+            change.writeZeros(from, to - from);
+            change.record(g, g, version, true);
         }
     }
 

@@ -1,8 +1,13 @@
 package io.cairn.store;
 
+import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.FileOpLog;
+import io.cairn.store.oplog.OpLog;
+import io.cairn.store.oplog.OpLogSettings;
+import io.cairn.store.oplog.Recovery;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +16,17 @@ import java.util.concurrent.Executor;
 
 /**
  * The sub-units of one store node under one data directory:
- * {@code <dataDir>/clock} (the node's {@link VersionClock}) and
- * {@code <dataDir>/subunits/<lunId>/<index>.blocks} and {@code .versions} per sub-unit.
- * Reopening the directory after a restart gives the same data and versions.
+ * {@code <dataDir>/clock} (the node's {@link VersionClock}),
+ * {@code <dataDir>/subunits/<lunId>/<index>.blocks} and {@code .versions} per sub-unit, and
+ * {@code <dataDir>/oplog/} (the operation log every sub-unit's changes go to, FileOpLog).
+ * Reopening the directory after a restart, a kill -9 or a power cut replays the log first and gives
+ * the same data and versions, up to at least the last durable point.
  */
 public final class SubUnitStore implements Closeable {
+    private final Disk disk;
     private final Path dataDir;
+    private final FileOpLog oplog;
+    private final Recovery recovery;
     private final VersionClock clock;
     private final Executor executor;
     private final Executor syncExecutor;
@@ -26,9 +36,12 @@ public final class SubUnitStore implements Closeable {
     /** Written under the lock, read without it on the fast path of {@link #open}. */
     private volatile boolean closed;
 
-    private SubUnitStore(Path dataDir, VersionClock clock, Executor executor, Executor syncExecutor,
-                         int replicationBlockBytes) {
+    private SubUnitStore(Disk disk, Path dataDir, FileOpLog oplog, VersionClock clock, Executor executor,
+                         Executor syncExecutor, int replicationBlockBytes) {
+        this.disk = disk;
         this.dataDir = dataDir;
+        this.oplog = oplog;
+        this.recovery = oplog.recovery();
         this.clock = clock;
         this.executor = executor;
         this.syncExecutor = syncExecutor;
@@ -49,9 +62,56 @@ public final class SubUnitStore implements Closeable {
     /** As above, with reads and writes on {@code executor} and forces on {@code syncExecutor} (see FileSubUnit). */
     public static SubUnitStore open(Path dataDir, int nodeId, Executor executor, Executor syncExecutor,
                                     int replicationBlockBytes) throws IOException {
-        Files.createDirectories(dataDir.resolve("subunits"));
-        VersionClock clock = VersionClock.open(dataDir.resolve("clock"), nodeId);
-        return new SubUnitStore(dataDir, clock, executor, syncExecutor, replicationBlockBytes);
+        return open(Disk.local(), dataDir, nodeId, executor, syncExecutor, replicationBlockBytes, OpLogSettings.DEFAULT);
+    }
+
+    /**
+     * As above, on {@code disk}, with the operation log bounded by {@code logSettings}. Replays the
+     * log into the sub-units' files and forces them before anything else opens.
+     */
+    public static SubUnitStore open(Disk disk, Path dataDir, int nodeId, Executor executor, Executor syncExecutor,
+                                    int replicationBlockBytes, OpLogSettings logSettings) throws IOException {
+        disk.createDirectories(dataDir.resolve("subunits"));
+        VersionClock clock = VersionClock.open(disk, dataDir.resolve("clock"), nodeId);
+        FileOpLog oplog;
+        try (LogReplay replay = new LogReplay(disk, dataDir.resolve("subunits"))) {
+            try {
+                oplog = FileOpLog.open(disk, dataDir.resolve("oplog"), logSettings, replay);
+            } catch (UncheckedIOException e) {
+                throw new IOException("replaying the operation log of " + dataDir + " failed", e.getCause());
+            }
+            replay.finish();
+        } catch (IOException | RuntimeException e) {
+            clock.close();
+            throw e;
+        }
+        SubUnitStore store = new SubUnitStore(disk, dataDir, oplog, clock, executor, syncExecutor,
+                replicationBlockBytes);
+        try {
+            oplog.start(store::forceChanged);
+        } catch (IOException | RuntimeException e) {
+            oplog.close();
+            clock.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** What the operation log held when the store opened (replayed records, a cut torn tail). */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /** The store's operation log. */
+    public OpLog oplog() {
+        return oplog;
+    }
+
+    /** The log's checkpoint: forces every sub-unit changed since the last one. */
+    private void forceChanged() throws IOException {
+        for (FileSubUnit unit : open.values()) {
+            unit.forceIfChanged();
+        }
     }
 
     /**
@@ -83,8 +143,8 @@ public final class SubUnitStore implements Closeable {
             return unit;
         }
         Path dir = dataDir.resolve("subunits").resolve(lunId);
-        Files.createDirectories(dir);
-        unit = FileSubUnit.open(dir.resolve(index + ".blocks"), dir.resolve(index + ".versions"),
+        disk.createDirectories(dir);
+        unit = FileSubUnit.open(disk, oplog, key, dir.resolve(index + ".blocks"), dir.resolve(index + ".versions"),
                 blockCount, blockSize, replicationBlockBytes, clock, executor, syncExecutor);
         open.put(key, unit);
         return unit;
@@ -94,7 +154,10 @@ public final class SubUnitStore implements Closeable {
         return clock;
     }
 
-    /** Forces and closes every open sub-unit, then the clock. */
+    /**
+     * Checkpoints the log (every sub-unit forced, the log trimmed), closes it, then closes every
+     * sub-unit and the clock. If the checkpoint fails, the log stays and is replayed at the next open.
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -102,6 +165,16 @@ public final class SubUnitStore implements Closeable {
         }
         closed = true;
         List<IOException> failures = new ArrayList<>();
+        try {
+            oplog.checkpoint();
+        } catch (IOException e) {
+            failures.add(e);
+        }
+        try {
+            oplog.close();
+        } catch (IOException e) {
+            failures.add(e);
+        }
         for (FileSubUnit unit : open.values()) {
             try {
                 unit.close();

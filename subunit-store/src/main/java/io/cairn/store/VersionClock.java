@@ -4,9 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import io.cairn.store.disk.Disk;
+import io.cairn.store.disk.DiskFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Version ids unique on this node without coordination: {@code id = nodeId << 48 | counter}.
@@ -30,12 +30,12 @@ public final class VersionClock implements Closeable {
     static final long DEFAULT_BATCH = 1L << 16;
 
     private final int nodeId;
-    private final FileChannel file;
+    private final DiskFile file;
     private final long batch;
     private long next;
     private long reserved;
 
-    private VersionClock(int nodeId, FileChannel file, long batch, long start) {
+    private VersionClock(int nodeId, DiskFile file, long batch, long start) {
         this.nodeId = nodeId;
         this.file = file;
         this.batch = batch;
@@ -45,19 +45,28 @@ public final class VersionClock implements Closeable {
 
     /** Opens (or creates) the clock file with the default reservation batch. */
     public static VersionClock open(Path path, int nodeId) throws IOException {
-        return open(path, nodeId, DEFAULT_BATCH);
+        return open(Disk.local(), path, nodeId, DEFAULT_BATCH);
     }
 
     /** Opens (or creates) the clock file; {@code batch} ids are reserved per durable write. */
     public static VersionClock open(Path path, int nodeId, long batch) throws IOException {
+        return open(Disk.local(), path, nodeId, batch);
+    }
+
+    /** Opens (or creates) the clock file on {@code disk} with the default reservation batch. */
+    public static VersionClock open(Disk disk, Path path, int nodeId) throws IOException {
+        return open(disk, path, nodeId, DEFAULT_BATCH);
+    }
+
+    /** As above, on {@code disk}. */
+    public static VersionClock open(Disk disk, Path path, int nodeId, long batch) throws IOException {
         if (nodeId < 0 || nodeId > 0xFFFF) {
             throw new IllegalArgumentException("node id must fit 16 bits: " + nodeId);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");
         }
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        DiskFile ch = disk.exists(path) ? disk.open(path) : disk.createNew(path);
         try {
             long start = 1; // counter 0 is never used: version 0 means "never written"
             if (ch.size() > 0) {

@@ -4,13 +4,10 @@ import io.cairn.replica.BlockVersion;
 import io.cairn.replica.VersionSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
+import io.cairn.store.disk.Disk;
+import io.cairn.store.disk.DiskFile;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -53,29 +50,36 @@ public final class VersionMap implements Closeable {
     static final long SEGMENT_BYTES = 1L << 30;
     public static final int DEFAULT_REPLICATION_BLOCK_BYTES = 64 * 1024;
 
-    private final FileChannel file;
+    private final DiskFile file;
     private final int replicationBlockBytes;
     private final int entries;
-    private final MappedByteBuffer[] segments;
+    private final DiskFile.Region[] regions;
+    private final ByteBuffer[] segments;
 
-    private VersionMap(FileChannel file, int replicationBlockBytes, int entries) throws IOException {
+    private VersionMap(DiskFile file, int replicationBlockBytes, int entries) throws IOException {
         this.file = file;
         this.replicationBlockBytes = replicationBlockBytes;
         this.entries = entries;
         long size = fileBytes(entries, ENTRY_BYTES);
         int count = (int) ((size + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
-        this.segments = new MappedByteBuffer[count];
+        this.regions = new DiskFile.Region[count];
+        this.segments = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
             long start = i * SEGMENT_BYTES;
-            segments[i] = file.map(FileChannel.MapMode.READ_WRITE, start, Math.min(SEGMENT_BYTES, size - start));
+            regions[i] = file.map(start, Math.min(SEGMENT_BYTES, size - start));
+            segments[i] = regions[i].buffer();
         }
     }
 
     /** Creates a new format-2 map of {@code entries} unwritten entries; fails if the file exists. */
     public static VersionMap create(Path path, long entries, int replicationBlockBytes) throws IOException {
+        return create(Disk.local(), path, entries, replicationBlockBytes);
+    }
+
+    /** As above, on {@code disk}. */
+    public static VersionMap create(Disk disk, Path path, long entries, int replicationBlockBytes) throws IOException {
         checkCount(entries);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        DiskFile ch = disk.createNew(path);
         try {
             writeEmpty(ch, (int) entries, replicationBlockBytes);
             return new VersionMap(ch, replicationBlockBytes, (int) entries);
@@ -87,9 +91,14 @@ public final class VersionMap implements Closeable {
 
     /** Opens an existing map (format 1 is upgraded to format 2 first) and maps it. */
     public static VersionMap open(Path path) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(Disk.local(), path);
+    }
+
+    /** As above, on {@code disk}. */
+    public static VersionMap open(Disk disk, Path path) throws IOException {
+        DiskFile ch = disk.open(path);
         try {
-            ByteBuffer header = readFully(ch, 0, HEADER_BYTES);
+            ByteBuffer header = ch.readFully(0, HEADER_BYTES);
             byte[] magic = new byte[MAGIC.length];
             header.get(magic);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -108,8 +117,8 @@ public final class VersionMap implements Closeable {
             }
             if (format == 1) {
                 ch.close();
-                upgradeFormat1(path, blockBytes, (int) n);
-                ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                upgradeFormat1(disk, path, blockBytes, (int) n);
+                ch = disk.open(path);
             }
             return new VersionMap(ch, blockBytes, (int) n);
         } catch (IOException | RuntimeException e) {
@@ -119,42 +128,35 @@ public final class VersionMap implements Closeable {
     }
 
     /** Rewrites a format-1 file as format 2 (epoch 0) beside it, forces it, then renames it over. */
-    private static void upgradeFormat1(Path path, int blockBytes, int n) throws IOException {
+    private static void upgradeFormat1(Disk disk, Path path, int blockBytes, int n) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".upgrade");
-        Files.deleteIfExists(tmp);
-        try (FileChannel old = FileChannel.open(path, StandardOpenOption.READ);
-             FileChannel neu = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                     StandardOpenOption.WRITE)) {
+        disk.delete(tmp);
+        try (DiskFile old = disk.open(path); DiskFile neu = disk.createNew(tmp)) {
             writeEmpty(neu, n, blockBytes);
             int batch = 64 * 1024;
             for (int i = 0; i < n; i += batch) {
                 int k = Math.min(batch, n - i);
-                ByteBuffer ids = readFully(old, HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * i, 8 * k);
+                ByteBuffer ids = old.readFully(HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * i, 8 * k);
                 ByteBuffer out = ByteBuffer.allocate(ENTRY_BYTES * k);
                 for (int j = 0; j < k; j++) {
                     out.putLong(0).putLong(ids.getLong());
                 }
-                writeFully(neu, out.flip(), HEADER_BYTES + (long) ENTRY_BYTES * i);
+                neu.writeFully(out.flip(), HEADER_BYTES + (long) ENTRY_BYTES * i);
             }
-            ByteBuffer bitmap = readFully(old, HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * n, bitmapBytes(n));
-            writeFully(neu, bitmap, HEADER_BYTES + (long) ENTRY_BYTES * n);
+            ByteBuffer bitmap = old.readFully(HEADER_BYTES + (long) FORMAT_1_ENTRY_BYTES * n, bitmapBytes(n));
+            neu.writeFully(bitmap, HEADER_BYTES + (long) ENTRY_BYTES * n);
             neu.force(true);
         }
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(path.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true); // the rename itself must be durable
-        } catch (IOException ignored) {
-            // some file systems cannot open directories; the rename is still atomic
-        }
+        disk.move(tmp, path); // atomic, and durable with its directory
     }
 
-    private static void writeEmpty(FileChannel ch, int n, int replicationBlockBytes) throws IOException {
+    private static void writeEmpty(DiskFile ch, int n, int replicationBlockBytes) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(FORMAT_VERSION)
                 .putInt(replicationBlockBytes).putLong(n).putLong(0).flip();
-        writeFully(ch, header, 0);
+        ch.writeFully(header, 0);
         long size = fileBytes(n, ENTRY_BYTES);
         if (size > HEADER_BYTES) {
-            writeFully(ch, ByteBuffer.allocate(1), size - 1); // sparse: entries read as zero
+            ch.writeFully(ByteBuffer.allocate(1), size - 1); // sparse: entries read as zero
         }
         ch.force(true);
     }
@@ -229,8 +231,8 @@ public final class VersionMap implements Closeable {
 
     /** Makes every recorded entry durable. */
     public void force() {
-        for (MappedByteBuffer s : segments) {
-            s.force();
+        for (DiskFile.Region r : regions) {
+            r.force();
         }
     }
 
@@ -283,22 +285,5 @@ public final class VersionMap implements Closeable {
 
     private static int bitmapBytes(int n) {
         return (n + 7) >>> 3;
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
-        long pos = position;
-        while (b.hasRemaining()) {
-            pos += ch.write(b, pos);
-        }
-    }
-
-    private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
-        while (b.hasRemaining()) {
-            if (ch.read(b, position + b.position()) < 0) {
-                throw new IOException("unexpected end of version map");
-            }
-        }
-        return b.flip();
     }
 }

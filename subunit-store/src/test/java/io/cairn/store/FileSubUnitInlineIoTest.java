@@ -1,6 +1,10 @@
 package io.cairn.store;
 
+import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.MemoryOpLog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.block.BlockDevice;
@@ -19,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FileSubUnit as a store with {@code --io-threads 0} runs it: reads and writes on the caller's
- * thread (an event loop), forces and whole-copy reads handed to the sync threads.
+ * thread (an event loop), whole-copy reads handed to the sync threads, and durability (FUA, flush)
+ * the log's: a wait for its sync, never a force on the caller's thread.
  */
 class FileSubUnitInlineIoTest extends SubUnitReplicaContract {
+    private final MemoryOpLog oplog = new MemoryOpLog();
     @TempDir
     Path dir;
     private final List<Closeable> toClose = new ArrayList<>();
@@ -37,8 +43,8 @@ class FileSubUnitInlineIoTest extends SubUnitReplicaContract {
     protected BlockDevice newDevice(long blockCount) throws IOException {
         int n = created++;
         VersionClock clock = VersionClock.open(dir.resolve("clock" + n), 1);
-        FileSubUnit unit = FileSubUnit.open(dir.resolve(n + ".blocks"), dir.resolve(n + ".versions"),
-                blockCount, BS, GRANULE * BS, clock, Runnable::run, sync);
+        FileSubUnit unit = FileSubUnit.open(Disk.local(), oplog, "lun/" + n, dir.resolve(n + ".blocks"),
+                dir.resolve(n + ".versions"), blockCount, BS, GRANULE * BS, clock, Runnable::run, sync);
         toClose.add(unit);
         toClose.add(clock);
         return unit;
@@ -60,10 +66,16 @@ class FileSubUnitInlineIoTest extends SubUnitReplicaContract {
         assertTrue(unit.unmap(8, 4).isDone());
         assertTrue(unit.versions().isDone());
         assertEquals(0, syncTasks.get());
-        get(unit.write(4, in(randomBlocks(1)), true));
-        assertEquals(1, syncTasks.get(), "the FUA write's force ran on the sync lane");
-        get(unit.flush());
+        oplog.holdSyncs(true);
+        CompletableFuture<Void> fua = unit.write(4, in(randomBlocks(1)), true);
+        CompletableFuture<Void> flush = unit.flush();
+        assertFalse(fua.isDone(), "a FUA write completes only once the log is durable up to it");
+        assertFalse(flush.isDone(), "a flush completes only once the log is durable up to it");
+        oplog.releaseSyncs();
+        get(fua);
+        get(flush);
+        assertEquals(0, syncTasks.get(), "durability is the log's: nothing is forced on the sync lane");
         get(unit.digests());
-        assertEquals(3, syncTasks.get());
+        assertEquals(1, syncTasks.get(), "the digest pass reads the whole copy on the sync lane");
     }
 }

@@ -1,5 +1,8 @@
 package io.cairn.store;
 
+import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.MemoryOpLog;
+
 import io.cairn.testkit.replica.SubUnitReplicaContract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +28,7 @@ class FileSubUnitTest extends SubUnitReplicaContract {
     Path dir;
     private final List<AutoCloseableIo> toClose = new ArrayList<>();
     private int created;
+    private final MemoryOpLog oplog = new MemoryOpLog();
 
     private interface AutoCloseableIo {
         void close() throws IOException;
@@ -34,8 +38,8 @@ class FileSubUnitTest extends SubUnitReplicaContract {
     protected BlockDevice newDevice(long blockCount) throws IOException {
         int n = created++;
         VersionClock clock = VersionClock.open(dir.resolve("clock" + n), 1);
-        FileSubUnit unit = FileSubUnit.open(dir.resolve(n + ".blocks"), dir.resolve(n + ".versions"),
-                blockCount, BS, GRANULE * BS, clock, executor);
+        FileSubUnit unit = FileSubUnit.open(Disk.local(), oplog, "lun/" + n, dir.resolve(n + ".blocks"),
+                dir.resolve(n + ".versions"), blockCount, BS, GRANULE * BS, clock, executor, executor);
         toClose.add(unit::close);
         toClose.add(clock::close);
         return unit;

@@ -1,0 +1,60 @@
+package io.cairn.store.disk;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One open file of a {@link Disk}: positional reads and writes (so many threads may share it),
+ * and {@link #force}, the only thing that makes writes durable. Writes are in the page cache when
+ * they return: they survive a crash of the process, not a power cut.
+ */
+public interface DiskFile extends Closeable {
+
+    /** Reads into {@code dst} at {@code position}; -1 at the end of the file. */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    /** Writes from {@code src} at {@code position}, extending the file if needed. */
+    int write(ByteBuffer src, long position) throws IOException;
+
+    long size() throws IOException;
+
+    /** Cuts the file to {@code size} bytes (if longer). */
+    void truncate(long size) throws IOException;
+
+    /** Makes every write before it durable ({@code metadata}: the file's size and times too). */
+    void force(boolean metadata) throws IOException;
+
+    /** Maps {@code size} bytes at {@code position} for reading and writing. */
+    Region map(long position, long size) throws IOException;
+
+    boolean isOpen();
+
+    /** Writes all of {@code src} at {@code position}; returns the position after it. */
+    default long writeFully(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        while (src.hasRemaining()) {
+            pos += write(src, pos);
+        }
+        return pos;
+    }
+
+    /** Reads exactly {@code length} bytes at {@code position}; fails at the end of the file. */
+    default ByteBuffer readFully(long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (read(b, position + b.position()) < 0) {
+                throw new IOException("unexpected end of file at " + (position + b.position()));
+            }
+        }
+        return b.flip();
+    }
+
+    /** A mapped part of a file: writes into {@link #buffer} are in the page cache until {@link #force}. */
+    interface Region {
+        ByteBuffer buffer();
+
+        /** Makes every write into the buffer durable. */
+        void force();
+    }
+}
