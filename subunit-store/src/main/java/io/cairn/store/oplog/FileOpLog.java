@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileOpLog implements OpLog {
     private static final Logger log = LoggerFactory.getLogger(FileOpLog.class);
-    static final String SPARE = "spare-";
-    private static final int MAX_SPARES = 2;
 
     /** Forces every block file and version map changed since the last time; the store's. */
     @FunctionalInterface
@@ -52,15 +49,12 @@ public final class FileOpLog implements OpLog {
     private record Waiter(long lsn, CompletableFuture<Void> done) {
     }
 
-    private final Disk disk;
     private final Path dir;
+    private final SegmentFiles files;
     private final OpLogSettings settings;
     private final Object lock = new Object();
     /** Oldest first; the last is the one appended to. Guarded by {@link #lock}. */
     private final Deque<Segment> segments = new ArrayDeque<>();
-    /** Spare segment files, ready to be renamed into the next segment; guarded by itself. */
-    private final Deque<Path> spares = new ArrayDeque<>();
-    private volatile int spareNames;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
     private long tail;
     /** Bytes written to the newest segment, its header included. */
@@ -77,9 +71,9 @@ public final class FileOpLog implements OpLog {
     private Recovery recovery;
 
     private FileOpLog(Disk disk, Path dir, OpLogSettings settings) {
-        this.disk = disk;
         this.dir = dir;
         this.settings = settings;
+        this.files = new SegmentFiles(disk, dir, settings.segmentBytes());
     }
 
     /**
@@ -91,73 +85,12 @@ public final class FileOpLog implements OpLog {
             throws IOException {
         disk.createDirectories(dir);
         FileOpLog opLog = new FileOpLog(disk, dir, settings);
-        opLog.recovery = opLog.replay(replay);
+        opLog.recovery = opLog.files.replay(replay);
         return opLog;
     }
 
     public Recovery recovery() {
         return recovery;
-    }
-
-    private Recovery replay(Consumer<LogRecord> replay) throws IOException {
-        List<Long> starts = new ArrayList<>();
-        for (String name : disk.list(dir)) {
-            long start = OpLogFormat.segmentStart(name);
-            if (start >= 0) {
-                starts.add(start);
-            }
-        }
-        long from = starts.isEmpty() ? 0 : starts.get(0);
-        long lsn = from;
-        long records = 0;
-        String cut = null;
-        for (int i = 0; i < starts.size(); i++) {
-            boolean newest = i == starts.size() - 1;
-            Path path = dir.resolve(OpLogFormat.segmentName(starts.get(i)));
-            if (starts.get(i) != lsn) {
-                throw new IOException("operation log segment " + path + " does not follow on from position " + lsn);
-            }
-            try (DiskFile file = disk.open(path)) {
-                long size = file.size();
-                String bad = size < OpLogFormat.SEGMENT_HEADER_BYTES ? "short segment header"
-                        : OpLogFormat.checkSegmentHeader(file.readFully(0, OpLogFormat.SEGMENT_HEADER_BYTES), lsn);
-                long pos = OpLogFormat.SEGMENT_HEADER_BYTES;
-                while (bad == null && size - pos >= OpLogFormat.RECORD_HEADER_BYTES) {
-                    ByteBuffer header = file.readFully(pos, OpLogFormat.RECORD_HEADER_BYTES);
-                    OpLogFormat.Header kind = OpLogFormat.header(header, lsn);
-                    if (kind == OpLogFormat.Header.END) {
-                        break;
-                    }
-                    int n = OpLogFormat.bodyLength(header);
-                    if (kind == OpLogFormat.Header.TORN || size - pos - OpLogFormat.RECORD_HEADER_BYTES < n) {
-                        bad = "short record at position " + lsn;
-                        break;
-                    }
-                    LogRecord record = OpLogFormat.decode(lsn, header,
-                            file.readFully(pos + OpLogFormat.RECORD_HEADER_BYTES, n));
-                    if (record == null) {
-                        bad = "record at position " + lsn + " does not check";
-                        break;
-                    }
-                    replay.accept(record);
-                    records++;
-                    pos += OpLogFormat.RECORD_HEADER_BYTES + n;
-                    lsn += OpLogFormat.RECORD_HEADER_BYTES + n;
-                }
-                if (bad != null) {
-                    if (!newest) {
-                        throw new IOException("operation log corrupt in " + path + " (" + bad
-                                + "), with durable segments after it; refusing to replay past it");
-                    }
-                    cut = bad;
-                    log.warn("operation log {}: cutting the torn tail ({}); it was never acknowledged durable",
-                            path, bad);
-                    file.truncate(pos); // so that, no longer the newest, it ends cleanly where it was cut
-                    file.force(true);
-                }
-            }
-        }
-        return new Recovery(records, from, lsn, cut);
     }
 
     /**
@@ -167,26 +100,11 @@ public final class FileOpLog implements OpLog {
     public void start(Checkpointer checkpointer) throws IOException {
         synchronized (lock) {
             this.checkpointer = checkpointer;
-            List<String> old = disk.list(dir);
-            for (String name : old) {
-                spareNames = Math.max(spareNames, spareNumber(name) + 1);
-            }
             tail = recovery.to();
             // first the segment at the position (some segment always names it: the positions go on
             // from there after any crash), then the replayed ones go
             openSegment(tail);
-            List<Path> retired = new ArrayList<>();
-            for (String name : old) {
-                long start = OpLogFormat.segmentStart(name);
-                if (start >= 0 && start != tail) {
-                    retired.add(dir.resolve(name));
-                } else if (spareNumber(name) >= 0) {
-                    retired.add(dir.resolve(name));
-                }
-            }
-            for (Path p : retired) {
-                retire(p);
-            }
+            files.retireAllBut(tail);
             durable = tail;
             checkpointed = tail;
             lastCheckpointNanos = System.nanoTime();
@@ -324,7 +242,7 @@ public final class FileOpLog implements OpLog {
     private void checkpointLoop() {
         while (true) {
             try {
-                prepareSpare();
+                files.prepareSpare(this::isClosed);
             } catch (IOException e) {
                 fail(e);
                 return;
@@ -380,80 +298,13 @@ public final class FileOpLog implements OpLog {
         }
         for (Segment t : trimmed) {
             t.file().close();
-            retire(t.path());
+            files.retire(t.path());
         }
         synchronized (lock) {
             checkpointed = Math.max(checkpointed, mark);
             lastCheckpointNanos = System.nanoTime();
             roomWanted = false;
             lock.notifyAll();
-        }
-    }
-
-    /**
-     * A file the log no longer needs: kept as a spare segment if it has a segment's size and
-     * fewer than {@link #MAX_SPARES} are kept, deleted otherwise.
-     */
-    private void retire(Path path) throws IOException {
-        boolean keep;
-        synchronized (spares) {
-            keep = spares.size() < MAX_SPARES && sizeOf(path) == settings.segmentBytes();
-        }
-        if (!keep) {
-            disk.delete(path);
-            return;
-        }
-        Path spare = dir.resolve(SPARE + (spareNames++) + ".seg");
-        disk.move(path, spare);
-        synchronized (spares) {
-            spares.addLast(spare);
-        }
-    }
-
-    /** N of a file named {@code spare-N.seg}; -1 for any other name. */
-    private static int spareNumber(String name) {
-        if (!name.startsWith(SPARE) || !name.endsWith(".seg")) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(name.substring(SPARE.length(), name.length() - 4));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private long sizeOf(Path path) throws IOException {
-        try (DiskFile f = disk.open(path)) {
-            return f.size();
-        }
-    }
-
-    /**
-     * Keeps one spare segment ready, filled with zeros and forced, so that a new segment never
-     * grows its file while writes wait for its {@code fdatasync}. On the checkpointer's thread.
-     */
-    private void prepareSpare() throws IOException {
-        synchronized (spares) {
-            if (!spares.isEmpty()) {
-                return;
-            }
-        }
-        Path spare = dir.resolve(SPARE + (spareNames++) + ".seg");
-        disk.delete(spare);
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        try (DiskFile f = disk.createNew(spare)) {
-            for (long pos = 0; pos < settings.segmentBytes(); ) {
-                if (isClosed()) {
-                    return; // the half-filled file is deleted at the next open
-                }
-                ByteBuffer z = zeros.duplicate();
-                z.limit((int) Math.min(z.capacity(), settings.segmentBytes() - pos));
-                pos = f.writeFully(z, pos);
-            }
-            f.force(true);
-        }
-        synchronized (spares) {
-            spares.addLast(spare);
         }
     }
 
@@ -465,28 +316,7 @@ public final class FileOpLog implements OpLog {
     }
 
     private void openSegment(long start) throws IOException {
-        Path path = dir.resolve(OpLogFormat.segmentName(start));
-        disk.delete(path); // an empty segment left by a crash just after it was begun
-        Path spare;
-        synchronized (spares) {
-            spare = spares.pollFirst();
-        }
-        DiskFile file;
-        if (spare != null) {
-            disk.move(spare, path); // stale records in it state older positions: they end the segment
-            file = disk.open(path);
-        } else {
-            file = disk.createNew(path);
-        }
-        try {
-            file.writeFully(OpLogFormat.segmentHeader(start), 0);
-            file.writeFully(ByteBuffer.allocate(OpLogFormat.RECORD_HEADER_BYTES), OpLogFormat.SEGMENT_HEADER_BYTES);
-            file.force(true);
-        } catch (IOException e) {
-            file.close();
-            throw e;
-        }
-        segments.addLast(new Segment(start, path, file));
+        segments.addLast(new Segment(start, files.path(start), files.begin(start)));
         segmentFill = OpLogFormat.SEGMENT_HEADER_BYTES;
     }
 
