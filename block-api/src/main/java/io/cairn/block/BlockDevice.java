@@ -35,6 +35,16 @@ public interface BlockDevice {
         return geometry().blockCount();
     }
 
+    /**
+     * Whether a completed write without {@code fua} may still be only in a volatile cache: true for
+     * a write-back LUN. False for a durable one: then the SCSI layer reports no write cache
+     * (SBC-4 6.5.5 WCE=0) and asks for {@code fua} on every write, so every completed write is
+     * durable.
+     */
+    default boolean writeCache() {
+        return true;
+    }
+
     /** Reads {@code blocks} blocks at {@code lba}; unwritten or unmapped blocks read as zeros. */
     CompletableFuture<ByteBuf> read(long lba, int blocks);
 

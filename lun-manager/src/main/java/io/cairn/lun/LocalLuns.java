@@ -34,7 +34,7 @@ public final class LocalLuns {
         for (int i = 0; i < lun.subUnitCount(); i++) {
             subUnits.add(store.open(lun.id(), i, lun.subUnitBlockCount(i), lun.blockSize()));
         }
-        SubUnitLun device = new SubUnitLun(subUnits, lun.subUnitBlocks());
+        SubUnitLun device = new SubUnitLun(subUnits, lun.subUnitBlocks(), lun.durability());
         open.put(lun.id(), device);
         return device;
     }

@@ -3,6 +3,7 @@ package io.cairn.appliance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.client.Coordination;
+import io.cairn.coord.lun.Durability;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.lun.cluster.ClusterClients;
@@ -74,6 +75,8 @@ final class LunCommand implements Runnable {
         String targetPrefix;
         @Option(names = "--naa-company-id", defaultValue = LunSpec.DEFAULT_NAA_COMPANY_ID, description = "IEEE company id in the NAA identifier (default: ${DEFAULT-VALUE}).")
         String companyId;
+        @Option(names = "--durability", defaultValue = LunSpec.DEFAULT_DURABILITY_NAME, description = "write-back (acknowledged from the page cache and the log, durable on FUA and flush) or durable (every acknowledgement durable) (default: ${DEFAULT-VALUE}).")
+        String durability;
         @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for placement (default: ${DEFAULT-VALUE}).")
         String waitFor;
 
@@ -85,7 +88,8 @@ final class LunCommand implements Runnable {
                 if (copies < 2) {
                     throw new IllegalArgumentException("--copies must be at least 2 for a cluster LUN");
                 }
-                spec = new LunSpec(id, Sizes.parse(size), blockSize, Sizes.parse(subUnitSize), copies, targetPrefix, companyId);
+                spec = new LunSpec(id, Sizes.parse(size), blockSize, Sizes.parse(subUnitSize), copies, targetPrefix, companyId,
+                        Durability.of(durability));
                 wait = Durations.parse(waitFor, "--wait");
             } catch (IllegalArgumentException e) {
                 System.err.println("cairn: " + e.getMessage());
@@ -107,7 +111,7 @@ final class LunCommand implements Runnable {
                     return 1;
                 }
                 System.out.println("LUN " + id + " created: target " + lun.targetIqn());
-                System.out.println(lun.subUnitCount() + " sub-units, " + copies + " copies each");
+                System.out.println(lun.subUnitCount() + " sub-units, " + copies + " copies each, " + lun.durability());
                 return 0;
             }
         }

@@ -1,5 +1,6 @@
 package io.cairn.appliance;
 
+import io.cairn.coord.lun.Durability;
 import io.cairn.lun.lifecycle.LunSpec;
 import java.io.IOException;
 import java.io.Reader;
@@ -63,6 +64,8 @@ public final class Main implements Runnable {
         String targetPrefix;
         @Option(names = "--naa-company-id", defaultValue = LunSpec.DEFAULT_NAA_COMPANY_ID, description = "IEEE company id (OUI, 6 hex digits) in new LUNs' NAA identifiers (default: ${DEFAULT-VALUE}).")
         String naaCompanyId;
+        @Option(names = "--lun-durability", defaultValue = LunSpec.DEFAULT_DURABILITY_NAME, description = "Durability of the LUN created on first start: write-back or durable (default: ${DEFAULT-VALUE}).")
+        String lunDurability;
         @Option(names = "--io-threads", defaultValue = "" + ApplianceConfig.DEFAULT_IO_THREADS, description = "Block I/O threads (default: ${DEFAULT-VALUE}).")
         int ioThreads;
         @Option(names = "--nop-interval", defaultValue = "" + GatewayConfig.DEFAULT_NOP_INTERVAL_SECONDS, description = "Seconds of silence before NOP-In pings; no answer in as long drops the connection (default: ${DEFAULT-VALUE}).")
@@ -114,7 +117,8 @@ public final class Main implements Runnable {
             GatewayConfig gateway = GatewayConfig.defaults();
             gateway = new GatewayConfig(iscsi.address(), portalAddress, gateway.gatewayId(), null, gateway.nodeGoneTimeout(),
                     gateway.failoverWait(), chap.auth(), iscsi.queueDepth, nopInterval, Endpoints.parseOrOff(metrics, "--metrics"));
-            LunSpec lun = new LunSpec(lunId, lunBytes, blockSize, subUnitBytes, ApplianceConfig.COPIES, targetPrefix, naaCompanyId);
+            LunSpec lun = new LunSpec(lunId, lunBytes, blockSize, subUnitBytes, ApplianceConfig.COPIES, targetPrefix, naaCompanyId,
+                    Durability.of(lunDurability));
             return new ApplianceConfig(dataDir.toAbsolutePath(), zkConnect, new InetSocketAddress("127.0.0.1", zkPort), nodeId,
                     ioThreads, gateway, lun);
         }

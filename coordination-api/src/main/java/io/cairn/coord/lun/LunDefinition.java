@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param copies      copies in the local site before a write is acknowledged
  * @param naa         NAA-6 identifier, 32 hex digits (VPD 0x83); the same from every gateway
  * @param serial      unit serial number (VPD 0x80)
+ * @param durability  when a write is acknowledged ({@link Durability})
  */
 public record LunDefinition(
         String id,
@@ -25,7 +26,8 @@ public record LunDefinition(
         int copies,
         String naa,
         String serial,
-        long createdMillis) {
+        long createdMillis,
+        Durability durability) {
 
     public LunDefinition {
         Objects.requireNonNull(id, "id");
@@ -43,6 +45,14 @@ public record LunDefinition(
             throw new IllegalArgumentException("naa must be 32 lower-case hex digits starting with 6");
         }
         Objects.requireNonNull(serial, "serial");
+        Objects.requireNonNull(durability, "durability");
+    }
+
+    /** A write-back LUN (the default policy). */
+    public LunDefinition(String id, String targetIqn, int blockSize, long blockCount, long subUnitBlocks, int copies,
+                         String naa, String serial, long createdMillis) {
+        this(id, targetIqn, blockSize, blockCount, subUnitBlocks, copies, naa, serial, createdMillis,
+                Durability.WRITE_BACK);
     }
 
     public long sizeBytes() {

@@ -43,7 +43,7 @@ public final class DistributedLun implements BlockDevice {
                     definition.subUnitBlockCount(i), placements, nodes,
                     timer, failoverWait, nanoTime));
         }
-        this.lun = new SubUnitLun(devices, definition.subUnitBlocks());
+        this.lun = new SubUnitLun(devices, definition.subUnitBlocks(), definition.durability());
     }
 
     public DistributedLun(LunDefinition definition, PlacementStore placements, Nodes nodes,
@@ -67,6 +67,11 @@ public final class DistributedLun implements BlockDevice {
     @Override
     public BlockGeometry geometry() {
         return lun.geometry();
+    }
+
+    @Override
+    public boolean writeCache() {
+        return lun.writeCache();
     }
 
     /** The returned buffer belongs to the caller. */

@@ -5,6 +5,7 @@ import io.cairn.block.BlockDeviceException;
 import io.cairn.block.BlockGeometry;
 import io.cairn.block.LbaExtent;
 import io.cairn.block.ThinProvisioning;
+import io.cairn.coord.lun.Durability;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -34,10 +35,18 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
     private final long subUnitBlocks;
     private final BlockGeometry geometry;
     private final SubUnitLocks locks;
+    private final boolean writeCache;
 
     private record Piece(int index, long lba, long blocks, long offset) {}
 
+    /** A write-back LUN. */
     public SubUnitLun(List<BlockDevice> subUnits, long subUnitBlocks) {
+        this(subUnits, subUnitBlocks, Durability.WRITE_BACK);
+    }
+
+    /** @param durability the LUN's policy: a durable LUN reports no write cache ({@link #writeCache}) */
+    public SubUnitLun(List<BlockDevice> subUnits, long subUnitBlocks, Durability durability) {
+        this.writeCache = durability == Durability.WRITE_BACK;
         if (subUnits.isEmpty() || subUnitBlocks <= 0) {
             throw new IllegalArgumentException("a LUN needs at least one sub-unit of positive size");
         }
@@ -57,6 +66,11 @@ public final class SubUnitLun implements BlockDevice, ThinProvisioning {
         }
         this.geometry = new BlockGeometry(blockSize, total);
         this.locks = new SubUnitLocks(subUnits.size());
+    }
+
+    @Override
+    public boolean writeCache() {
+        return writeCache;
     }
 
     @Override

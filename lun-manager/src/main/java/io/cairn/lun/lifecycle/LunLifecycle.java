@@ -91,7 +91,8 @@ public final class LunLifecycle {
         }
         List<LunStatus.Resync> done = resyncs.list(lunId).stream().map(r -> new LunStatus.Resync(r.index(), r.replica(),
                 r.blocksCompared(), r.blocksCopied(), r.millis(), r.finishedAtMillis())).toList();
-        return Optional.of(new LunStatus(lunId, lun.targetIqn(), lun.sizeBytes(), lun.copies(), subUnits,
+        return Optional.of(new LunStatus(lunId, lun.targetIqn(), lun.sizeBytes(), lun.copies(),
+                lun.durability().wireName(), subUnits,
                 subUnits.size(), lun.subUnitCount(), degraded, lun.subUnitCount() - subUnits.size(), done));
     }
 

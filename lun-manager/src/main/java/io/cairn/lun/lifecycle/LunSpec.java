@@ -1,5 +1,6 @@
 package io.cairn.lun.lifecycle;
 
+import io.cairn.coord.lun.Durability;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.lun.LunIdentity;
 import java.security.SecureRandom;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param copies       copies in the local site before a write is acknowledged (1 on a single node)
  * @param targetPrefix target IQN prefix; the LUN id follows
  * @param naaCompanyId IEEE company id (6 hex digits) in the LUN's NAA identifier
+ * @param durability   when a write is acknowledged: write-back (the default) or durable
  */
 public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
-                      String naaCompanyId) {
+                      String naaCompanyId, Durability durability) {
 
     public static final int DEFAULT_BLOCK_SIZE = 512;
     public static final String DEFAULT_SUB_UNIT_SIZE = "64M";
@@ -26,11 +28,18 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
     public static final int DEFAULT_COPIES = 2;
     public static final String DEFAULT_TARGET_PREFIX = "iqn.2026-11.io.cairn:";
     public static final String DEFAULT_NAA_COMPANY_ID = LunIdentity.DEFAULT_COMPANY_ID;
+    /**
+     * Write-back: durable on FUA and flush, as a disk with a volatile cache is. Durable costs, on
+     * the single node (bench/bench.sh, README), about half the IOPS of 4 KiB writes at QD1.
+     */
+    public static final String DEFAULT_DURABILITY_NAME = "write-back";
+    public static final Durability DEFAULT_DURABILITY = Durability.of(DEFAULT_DURABILITY_NAME);
 
     public LunSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(targetPrefix, "targetPrefix");
         Objects.requireNonNull(naaCompanyId, "naaCompanyId");
+        Objects.requireNonNull(durability, "durability");
         if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new IllegalArgumentException("LUN id must match [a-z0-9][a-z0-9-]{0,62}: '" + id + "'");
         }
@@ -56,14 +65,24 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
         }
     }
 
+    /** A spec with the default durability. */
+    public LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
+                   String naaCompanyId) {
+        this(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, DEFAULT_DURABILITY);
+    }
+
     /** A spec with every default but id and size. */
     public static LunSpec of(String id, long sizeBytes) {
         return new LunSpec(id, sizeBytes, DEFAULT_BLOCK_SIZE, DEFAULT_SUB_UNIT_BYTES, DEFAULT_COPIES,
-                DEFAULT_TARGET_PREFIX, DEFAULT_NAA_COMPANY_ID);
+                DEFAULT_TARGET_PREFIX, DEFAULT_NAA_COMPANY_ID, DEFAULT_DURABILITY);
     }
 
     public LunSpec withCopies(int value) {
-        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, value, targetPrefix, naaCompanyId);
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, value, targetPrefix, naaCompanyId, durability);
+    }
+
+    public LunSpec withDurability(Durability value) {
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, value);
     }
 
     public String targetIqn() {
@@ -74,6 +93,6 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
     LunDefinition define(SecureRandom random, long nowMillis) {
         String naa = new LunIdentity(naaCompanyId, random).newNaa();
         return new LunDefinition(id, targetIqn(), blockSize, sizeBytes / blockSize, subUnitBytes / blockSize, copies, naa,
-                LunIdentity.serialFor(naa), nowMillis);
+                LunIdentity.serialFor(naa), nowMillis, durability);
     }
 }

@@ -6,11 +6,13 @@ import java.util.List;
  * Placement, health and resyncs of one LUN, as `cairn lun status` prints it (field names are the
  * JSON keys). Read from coordination at one moment; sub-units are listed by index.
  *
+ * @param durability   when writes are acknowledged: write-back or durable
  * @param placed       sub-units with a placement
  * @param degraded     placed sub-units with fewer in-sync copies than replicas
  * @param unavailable  sub-units without a placement (no copy can serve them)
  */
-public record LunStatus(String lun, String target, long sizeBytes, int copies, List<SubUnit> subUnits, int placed,
+public record LunStatus(String lun, String target, long sizeBytes, int copies, String durability,
+                        List<SubUnit> subUnits, int placed,
                         int subUnitCount, int degraded, int unavailable, List<Resync> resyncs) {
 
     /** One sub-unit's replica set: its primary and epoch, every replica, and the in-sync ones. */

@@ -196,7 +196,10 @@ public final class DefaultScsiCore implements ScsiCore {
                 release(dataOut);
                 handedOver = true;
             }
-            Request request = new Request(command, cdb, unit.orElse(null), ctx, medium, parameters, services);
+            // SBC-4 6.5.5: with no write cache (a durable LUN, or WCE=0 set by MODE SELECT) every
+            // write completes only once durable
+            boolean writeThrough = unit.isPresent() && !ModePages.writeCacheEnabled(ctx, unit.get().device().writeCache());
+            Request request = new Request(command, cdb, unit.orElse(null), ctx, medium, parameters, services, writeThrough);
             boolean in = entry.phase() == DataPhase.IN;
             boolean ds = dsense;
             CompletableFuture<Outcome> run;

@@ -36,7 +36,7 @@ public final class CompareAndWriteHandler implements CommandHandler {
         } finally {
             data.release();
         }
-        return r.device().compareAndWrite(r.cdb().lba(), verify, write, r.cdb().has(CdbFlag.FUA))
+        return r.device().compareAndWrite(r.cdb().lba(), verify, write, r.durable(r.cdb().has(CdbFlag.FUA)))
                 .thenApply(offset -> offset < 0 ? Outcome.good()
                         : Outcome.check(Sense.withInformation(SenseReason.MISCOMPARE_DURING_VERIFY, offset)));
     }

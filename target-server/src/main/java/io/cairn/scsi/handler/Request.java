@@ -15,10 +15,12 @@ import io.netty.buffer.ByteBuf;
  * @param context    the LUN's SCSI context as of dispatch ({@link ScsiContext#EMPTY} without a unit)
  * @param data       Data-Out of a medium write, exactly {@code cdb.dataBytes()} long, or null; the handler owns it
  * @param parameters Data-Out of a parameter-list command, copied out (already released), or null
+ * @param writeThrough the LUN has no write cache enabled (SBC-4 6.5.5 WCE=0, or a durable LUN):
+ *                   every medium write is to be durable before it completes, as with FUA
  */
 public record Request(
         ScsiCommand command, Cdb cdb, LogicalUnit unit, ScsiContext context, ByteBuf data, byte[] parameters,
-        CoreServices core) {
+        CoreServices core, boolean writeThrough) {
 
     public ItNexus nexus() {
         return command.nexus();
@@ -26,5 +28,10 @@ public record Request(
 
     public BlockDevice device() {
         return unit.device();
+    }
+
+    /** Whether a medium write of this command must be durable before it completes: its FUA bit, or write-through. */
+    public boolean durable(boolean fuaBit) {
+        return fuaBit || writeThrough;
     }
 }

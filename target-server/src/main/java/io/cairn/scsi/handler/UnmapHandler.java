@@ -55,6 +55,9 @@ public final class UnmapHandler implements CommandHandler {
                 chain = chain.thenCompose(v -> r.device().unmap(lba, blocks));
             }
         }
+        if (r.durable(false)) {
+            chain = chain.thenCompose(v -> r.device().flush()); // no write cache: the unmap is durable when done
+        }
         return chain.thenApply(v -> Outcome.good());
     }
 

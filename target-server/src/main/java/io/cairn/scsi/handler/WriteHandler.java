@@ -40,7 +40,7 @@ public final class WriteHandler implements CommandHandler {
             ReferenceCountUtil.release(r.data());
             return CompletableFuture.completedFuture(Outcome.check(Sense.invalidCdbField(r.cdb().transferLengthOffset(), 7)));
         }
-        boolean fua = verifies || r.cdb().has(CdbFlag.FUA);
+        boolean fua = r.durable(verifies || r.cdb().has(CdbFlag.FUA));
         return r.device().write(r.cdb().lba(), r.data(), fua).thenApply(v -> Outcome.good());
     }
 }

@@ -30,7 +30,7 @@ public final class WriteSameHandler implements CommandHandler {
         if (r.cdb().has(CdbFlag.NDOB)) {
             block = Unpooled.buffer(r.device().blockSize()).writeZero(r.device().blockSize()); // SBC-4 5.48: zeros
         }
-        return r.device().writeSame(r.cdb().lba(), blocks, block, r.cdb().has(CdbFlag.UNMAP), false)
+        return r.device().writeSame(r.cdb().lba(), blocks, block, r.cdb().has(CdbFlag.UNMAP), r.durable(false))
                 .thenApply(v -> Outcome.good());
     }
 }

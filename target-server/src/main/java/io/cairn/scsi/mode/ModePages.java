@@ -7,6 +7,10 @@ import java.util.List;
  * The mode pages the logical unit implements, their default values and changeable masks. Current
  * values live in {@link ScsiContext#modePages()} (whole page, header included) so every gateway
  * reports and obeys the same; an absent page has its default values.
+ *
+ * <p>{@code writeCache} is the device's ({@code BlockDevice.writeCache()}): a write-back LUN has a
+ * volatile write cache, WCE=1 by default and changeable; a durable LUN has none, WCE=0 and not
+ * changeable, whatever a context stored earlier says.
  */
 public final class ModePages {
 
@@ -21,7 +25,39 @@ public final class ModePages {
     private ModePages() {}
 
     /** Default values (SPC-4 6.11 PC 10b). */
-    public static byte[] defaults(int page) {
+    public static byte[] defaults(int page, boolean writeCache) {
+        return withoutCache(page, defaults(page), writeCache);
+    }
+
+    /** Changeable-values mask (SPC-4 6.11 PC 01b). */
+    public static byte[] changeable(int page, boolean writeCache) {
+        return withoutCache(page, changeable(page), writeCache);
+    }
+
+    /** Current values of {@code page} for the LUN (a copy). */
+    public static byte[] current(ScsiContext ctx, int page, boolean writeCache) {
+        byte[] stored = ctx.modePages().get(page);
+        return withoutCache(page, stored != null ? stored.clone() : defaults(page), writeCache);
+    }
+
+    /**
+     * SBC-4 6.5.5 WCE: whether a write may complete before it is durable. When false, every write
+     * is to be handled as FUA (SBC-4 4.15: with WCE=0 the device server completes a write only once
+     * its data is on the medium).
+     */
+    public static boolean writeCacheEnabled(ScsiContext ctx, boolean writeCache) {
+        return (current(ctx, CACHING, writeCache)[2] & 0x04) != 0;
+    }
+
+    private static byte[] withoutCache(int page, byte[] values, boolean writeCache) {
+        if (page == CACHING && !writeCache && values != null) {
+            values[2] &= ~0x04;
+        }
+        return values;
+    }
+
+    /** Default values for a device with a write cache. */
+    static byte[] defaults(int page) {
         return switch (page) {
             // SBC-4 6.5.5: WCE=1, the device has a volatile cache (flush and FUA are meaningful)
             case CACHING -> page(CACHING, 0x12, 2, 0x04);
@@ -34,8 +70,8 @@ public final class ModePages {
         };
     }
 
-    /** Changeable-values mask (SPC-4 6.11 PC 01b): WCE; D_SENSE and SWP. */
-    public static byte[] changeable(int page) {
+    /** Changeable-values mask for a device with a write cache: WCE; D_SENSE and SWP. */
+    static byte[] changeable(int page) {
         return switch (page) {
             case CACHING -> page(CACHING, 0x12, 2, 0x04);
             case CONTROL -> page(CONTROL, 0x0A, 2, 0x04, 4, 0x08);
@@ -44,8 +80,7 @@ public final class ModePages {
         };
     }
 
-    /** Current values of {@code page} for the LUN (a copy). */
-    public static byte[] current(ScsiContext ctx, int page) {
+    private static byte[] current(ScsiContext ctx, int page) {
         byte[] stored = ctx.modePages().get(page);
         return stored != null ? stored.clone() : defaults(page);
     }
@@ -58,11 +93,6 @@ public final class ModePages {
     /** SPC-4 7.5.8 SWP: the medium is write protected. */
     public static boolean softwareWriteProtect(ScsiContext ctx) {
         return (current(ctx, CONTROL)[4] & 0x08) != 0;
-    }
-
-    /** SBC-4 6.5.5 WCE. */
-    public static boolean writeCacheEnabled(ScsiContext ctx) {
-        return (current(ctx, CACHING)[2] & 0x04) != 0;
     }
 
     private static byte[] page(int code, int length, int... byteAndValue) {

@@ -65,12 +65,12 @@ public final class ModeSelectHandler implements CommandHandler {
             if ((p[at] & 0x40) != 0 || !ModePages.CODES.contains(code)) {
                 return done(Outcome.check(Sense.invalidParameter(at, 5))); // no subpages; unknown page
             }
-            byte[] current = ModePages.current(r.context(), code);
+            byte[] current = ModePages.current(r.context(), code, r.device().writeCache());
             int len = (p[at + 1] & 0xFF) + 2;
             if (len != current.length || at + len > p.length) {
                 return done(Outcome.check(Sense.invalidParameter(at + 1, 7)));
             }
-            byte[] mask = ModePages.changeable(code);
+            byte[] mask = ModePages.changeable(code, r.device().writeCache());
             byte[] page = Arrays.copyOfRange(p, at, at + len);
             page[0] &= 0x3F; // PS is reserved in MODE SELECT
             for (int i = 2; i < len; i++) {
@@ -88,17 +88,17 @@ public final class ModeSelectHandler implements CommandHandler {
         List<String> others = new ArrayList<>(r.core().nexusKeysOf(r.unit().id()));
         others.remove(r.nexus().key());
         return r.core().contexts()
-                .<Void>update(r.unit().id(), ctx -> new Update<>(apply(ctx, wanted, others), null))
+                .<Void>update(r.unit().id(), ctx -> new Update<>(apply(ctx, wanted, others, r.device().writeCache()), null))
                 .thenApply(v -> Outcome.good());
     }
 
     /** Pure: the context with the changeable bits of {@code wanted} applied, or null if nothing changes. */
-    static ScsiContext apply(ScsiContext ctx, Map<Integer, byte[]> wanted, List<String> others) {
+    static ScsiContext apply(ScsiContext ctx, Map<Integer, byte[]> wanted, List<String> others, boolean writeCache) {
         Map<Integer, byte[]> pages = new HashMap<>(ctx.modePages());
         boolean changed = false;
         for (Map.Entry<Integer, byte[]> e : wanted.entrySet()) {
-            byte[] current = ModePages.current(ctx, e.getKey());
-            byte[] mask = ModePages.changeable(e.getKey());
+            byte[] current = ModePages.current(ctx, e.getKey(), writeCache);
+            byte[] mask = ModePages.changeable(e.getKey(), writeCache);
             byte[] next = current.clone();
             for (int i = 2; i < next.length; i++) {
                 next[i] = (byte) ((current[i] & ~mask[i]) | (e.getValue()[i] & mask[i]));

@@ -44,7 +44,7 @@ public final class ModeSenseHandler implements CommandHandler {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int page : pages) {
-            body.writeBytes(values(r.context(), page, cdb.pageControl()));
+            body.writeBytes(values(r.context(), page, cdb.pageControl(), r.device().writeCache()));
         }
         boolean longLba = cdb.has(CdbFlag.LLBAA); // MODE SENSE(10) only (SPC-4 6.12)
         byte[] descriptor = cdb.has(CdbFlag.DBD) ? new byte[0]
@@ -60,11 +60,11 @@ public final class ModeSenseHandler implements CommandHandler {
     }
 
     /** SPC-4 6.11 PC: 00b current, 01b changeable mask, 10b default. */
-    static byte[] values(ScsiContext ctx, int page, int pc) {
+    static byte[] values(ScsiContext ctx, int page, int pc, boolean writeCache) {
         return switch (pc) {
-            case 1 -> ModePages.changeable(page);
-            case 2 -> ModePages.defaults(page);
-            default -> ModePages.current(ctx, page);
+            case 1 -> ModePages.changeable(page, writeCache);
+            case 2 -> ModePages.defaults(page, writeCache);
+            default -> ModePages.current(ctx, page, writeCache);
         };
     }
 

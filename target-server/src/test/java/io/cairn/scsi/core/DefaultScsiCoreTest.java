@@ -28,7 +28,7 @@ class DefaultScsiCoreTest {
         f.core.logicalUnitReset(B, TARGET, 0).join(); // A gets BUS DEVICE RESET
         assertTrue(f.run(B, "000000000000").is(SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED), "B too");
         // mode change by B: A also gets MODE PARAMETERS CHANGED, queued after the reset
-        byte[] control = io.cairn.scsi.mode.ModePages.defaults(0x0A);
+        byte[] control = io.cairn.scsi.mode.ModePages.defaults(0x0A, true);
         control[2] |= 0x04;
         byte[] params = new byte[4 + control.length];
         System.arraycopy(control, 0, params, 4, control.length);

@@ -75,6 +75,44 @@ class ModePagesTest {
         assertEquals(0, sense6(ItNexusChoice.B, 0, 0x08, 255).data()[4 + 8 + 2] & 0x04, "shared by nexuses");
     }
 
+    private static final byte[] ONE_BLOCK = new byte[512];
+
+    @Test
+    void withTheWriteCacheTurnedOffEveryWriteIsDurable() {
+        byte[] caching = ModePages.defaults(0x08);
+        caching[2] &= ~0x04; // WCE off: SBC-4 6.5.5, a write completes only once on the medium
+        assertEquals(ScsiResult.GOOD, select6(A, caching).status());
+        f.run(B, "000000000000"); // MODE PARAMETERS CHANGED for the other nexus
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(10, 0x2A, 5, 3, 8, 1), ONE_BLOCK).status());
+        assertEquals(1, f.device.fuaWrites(), "a WRITE(10) without FUA is handled as FUA");
+        int flushes = f.device.flushes();
+        byte[] unmap = new byte[24];
+        unmap[1] = 22;
+        unmap[3] = 16;
+        unmap[15] = 3; // LBA 3
+        unmap[19] = 1; // one block
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(10, 0x42, 8, 24), unmap).status());
+        assertEquals(flushes + 1, f.device.flushes(), "an UNMAP is made durable before it completes");
+        caching[2] |= 0x04;
+        assertEquals(ScsiResult.GOOD, select6(A, caching).status());
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(10, 0x2A, 5, 4, 8, 1), ONE_BLOCK).status());
+        assertEquals(1, f.device.fuaWrites(), "with the cache on again, a write without FUA is not");
+    }
+
+    @Test
+    void aDurableLunReportsNoWriteCacheAndCannotBeGivenOne() {
+        f.device.setWriteCache(false);
+        assertEquals(0, sense6(ItNexusChoice.A, 0, 0x08, 255).data()[4 + 8 + 2] & 0x04, "current WCE=0");
+        assertEquals(0, sense6(ItNexusChoice.A, 1, 0x08, 255).data()[4 + 8 + 2] & 0x04, "WCE not changeable");
+        assertEquals(0, sense6(ItNexusChoice.A, 2, 0x08, 255).data()[4 + 8 + 2] & 0x04, "default WCE=0");
+        byte[] caching = ModePages.defaults(0x08); // asks for WCE=1
+        assertTrue(select6(A, caching).is(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST));
+        assertEquals(ScsiResult.GOOD, f.run(A, cdb(10, 0x2A, 5, 3, 8, 1), ONE_BLOCK).status());
+        assertEquals(1, f.device.fuaWrites(), "every write of a durable LUN is FUA");
+        caching[2] &= ~0x04;
+        assertEquals(ScsiResult.GOOD, select6(A, caching).status(), "WCE=0 is its value: selecting it is fine");
+    }
+
     @Test
     void selectRefusesUnchangeableBitsAndBadLengths() {
         long versionBefore = f.store.appliedVersion(f.unit.id());

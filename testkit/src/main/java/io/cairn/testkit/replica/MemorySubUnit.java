@@ -78,6 +78,18 @@ public final class MemorySubUnit implements SubUnitReplica, ThinProvisioning {
     }
 
     /** Flushes completed so far. */
+    private volatile boolean writeCache = true;
+
+    /** Whether this device reports a volatile write cache ({@link #writeCache()}); true unless set. */
+    public void setWriteCache(boolean value) {
+        writeCache = value;
+    }
+
+    @Override
+    public boolean writeCache() {
+        return writeCache;
+    }
+
     public synchronized int flushes() {
         return flushes;
     }
