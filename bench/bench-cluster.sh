@@ -3,7 +3,7 @@
 # initiator (qemu-img bench): the same rows, preconditioning and table as bench.sh, one column more.
 #
 # Usage: bench/bench-cluster.sh [--single-url URL] [--cluster-url URL] [--tgt-url URL] [--tgt-port N]
-#                               [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--no-build]
+#                               [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--durability D] [--no-build]
 #   --single-url URL   bench an already running single-node target (nothing started for it)
 #   --cluster-url URL  bench an already running cluster gateway (nothing started for it)
 #   --tgt-url URL      bench an already running tgt
@@ -12,6 +12,7 @@
 #   --rounds N         split them into N rounds, targets taking turns; median reported (default 3)
 #   --ramp S           unmeasured warm-up per row and target before the rounds (default 3)
 #   --only REGEX       run only the rows whose names match REGEX (e.g. FUA|flush: the durable rows)
+#   --durability D     durability of the Cairn LUNs it creates: write-back (default) or durable
 #   --no-build         never run maven (fail if the distribution is missing)
 # What it starts, all on 127.0.0.1, each on a temp dir: `cairn run` (1 GiB LUN, iSCSI 3261, ZooKeeper 2190);
 # the cluster: `cairn zookeeper` (2191), three `cairn store` (node ids 1-3, site tokyo, block ports 7101-7103),
@@ -24,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-single_url=""; cluster_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1
+single_url=""; cluster_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1; durability=write-back
 single_port=3261; single_zk_port=2190
 zk_port=2191; gateway_port=3262; store_ports=(7101 7102 7103)
 lun_id=bench
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --ramp) ramp=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --durability) durability=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -94,7 +96,7 @@ if [ -z "$single_url" ]; then
   need_launcher
   mkdir -p "$work/single"
   start single "Cairn ready:" run --data-dir "$work/single" --iscsi-port "$single_port" --listen 127.0.0.1 \
-    --zk-port "$single_zk_port" --lun-size 1G --metrics off
+    --zk-port "$single_zk_port" --lun-size 1G --lun-durability "$durability" --metrics off
   single_url="iscsi://127.0.0.1:$single_port/iqn.2026-11.io.cairn:default/0"
 fi
 if [ -z "$cluster_url" ]; then
@@ -112,7 +114,8 @@ if [ -z "$cluster_url" ]; then
   done
   start gateway "Gateway ready:" gateway --zk-connect "$zk" --listen 127.0.0.1 --iscsi-port "$gateway_port" \
     --zk-session-timeout 4s --node-gone-timeout 15s --metrics off
-  created=$("$launcher" lun create --zk-connect "$zk" --id "$lun_id" --size 1G --subunit-size 64M --copies 2 2>&1) \
+  created=$("$launcher" lun create --zk-connect "$zk" --id "$lun_id" --size 1G --subunit-size 64M --copies 2 \
+    --durability "$durability" 2>&1) \
     || { echo "lun create failed: $created" >&2; exit 1; }
   target=$(sed -n 's/.*LUN [^ ]* created: target \([^ ]*\).*/\1/p' <<<"$created")
   [ -n "$target" ] || { echo "lun create printed no target: $created" >&2; exit 1; }

@@ -2,7 +2,7 @@
 # bench.sh — Cairn (single node) against tgt, side by side, with QEMU's initiator (qemu-img bench).
 #
 # Usage: bench/bench.sh [--cairn-url URL] [--tgt-url URL] [--tgt-port N]
-#                       [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--no-build]
+#                       [--seconds S] [--rounds N] [--ramp S] [--only REGEX] [--durability D] [--no-build]
 #   --cairn-url URL  bench an already running target in the Cairn column (nothing started for it)
 #   --tgt-url URL    bench an already running tgt in the tgt column
 #   --tgt-port N     port of the tgt this script starts (default 3270)
@@ -10,6 +10,7 @@
 #   --rounds N       split them into N rounds, targets taking turns; median reported (default 3)
 #   --ramp S         unmeasured warm-up per row and target before the rounds (default 3)
 #   --only REGEX     run only the rows whose names match REGEX (e.g. FUA|flush: the durable rows)
+#   --durability D   durability of the Cairn LUNs it creates: write-back (default) or durable
 #   --no-build       never run maven (fail if the distribution is missing)
 # Without --cairn-url it builds the distribution when packaging/target/cairn/bin/cairn is missing, starts
 # `cairn run` on a temp dir (1 GiB LUN, port 3261) and tgt (scripts/tgt-peer.sh start 3270 1024 DIR), benches both,
@@ -21,7 +22,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-cairn_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1
+cairn_url=""; tgt_url=""; tgt_port=3270; seconds=15; rounds=3; ramp=3; build=1; durability=write-back
 cairn_port=3261
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,8 +33,9 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --ramp) ramp=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --durability) durability=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,7 +66,7 @@ if [ -z "$cairn_url" ]; then
     (cd "$repo" && mvn -q -pl packaging -am package -DskipTests) >&2
   fi
   mkdir -p "$work/cairn"
-  "$launcher" run --data-dir "$work/cairn" --iscsi-port "$cairn_port" --listen 127.0.0.1 --lun-size 1G \
+  "$launcher" run --data-dir "$work/cairn" --iscsi-port "$cairn_port" --listen 127.0.0.1 --lun-size 1G --lun-durability "$durability" \
     >"$work/cairn.log" 2>&1 &
   cairn_pid=$!
   for _ in $(seq 1200); do
