@@ -46,6 +46,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 . "$here/lib.sh"
+# the durability flags only when asked for, so these scripts also bench builds that predate them
+lun_durability=(); create_durability=()
+if [ "$durability" != write-back ]; then
+  lun_durability=(--lun-durability "$durability"); create_durability=(--durability "$durability")
+fi
 check_options
 
 tgt_peer="$repo/scripts/tgt-peer.sh"
@@ -96,7 +101,7 @@ if [ -z "$single_url" ]; then
   need_launcher
   mkdir -p "$work/single"
   start single "Cairn ready:" run --data-dir "$work/single" --iscsi-port "$single_port" --listen 127.0.0.1 \
-    --zk-port "$single_zk_port" --lun-size 1G --lun-durability "$durability" --metrics off
+    --zk-port "$single_zk_port" --lun-size 1G "${lun_durability[@]}" --metrics off
   single_url="iscsi://127.0.0.1:$single_port/iqn.2026-11.io.cairn:default/0"
 fi
 if [ -z "$cluster_url" ]; then
@@ -115,7 +120,7 @@ if [ -z "$cluster_url" ]; then
   start gateway "Gateway ready:" gateway --zk-connect "$zk" --listen 127.0.0.1 --iscsi-port "$gateway_port" \
     --zk-session-timeout 4s --node-gone-timeout 15s --metrics off
   created=$("$launcher" lun create --zk-connect "$zk" --id "$lun_id" --size 1G --subunit-size 64M --copies 2 \
-    --durability "$durability" 2>&1) \
+    "${create_durability[@]}" 2>&1) \
     || { echo "lun create failed: $created" >&2; exit 1; }
   target=$(sed -n 's/.*LUN [^ ]* created: target \([^ ]*\).*/\1/p' <<<"$created")
   [ -n "$target" ] || { echo "lun create printed no target: $created" >&2; exit 1; }

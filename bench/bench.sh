@@ -40,6 +40,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 . "$here/lib.sh"
+# the durability flags only when asked for, so these scripts also bench builds that predate them
+lun_durability=(); create_durability=()
+if [ "$durability" != write-back ]; then
+  lun_durability=(--lun-durability "$durability"); create_durability=(--durability "$durability")
+fi
 check_options
 
 tgt_peer="$repo/scripts/tgt-peer.sh"
@@ -66,7 +71,7 @@ if [ -z "$cairn_url" ]; then
     (cd "$repo" && mvn -q -pl packaging -am package -DskipTests) >&2
   fi
   mkdir -p "$work/cairn"
-  "$launcher" run --data-dir "$work/cairn" --iscsi-port "$cairn_port" --listen 127.0.0.1 --lun-size 1G --lun-durability "$durability" \
+  "$launcher" run --data-dir "$work/cairn" --iscsi-port "$cairn_port" --listen 127.0.0.1 --lun-size 1G "${lun_durability[@]}" \
     >"$work/cairn.log" 2>&1 &
   cairn_pid=$!
   for _ in $(seq 1200); do
