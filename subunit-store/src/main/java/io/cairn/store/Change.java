@@ -55,9 +55,18 @@ final class Change {
         effects.add(new LogRecord.Versions(first, last, version, mapped));
     }
 
-    /** Appends the effects noted since the last commit as one record (none if there are none). */
+    /**
+     * Appends the effects noted since the last commit as one record (none if there are none).
+     * The sub-unit's "force me" mark is set again here, after the effects and before the append: a
+     * checkpoint whose mark lies past this record cleared the mark before forcing (FileSubUnit
+     * #forceIfChanged), so it either sees this set and forces the effects, or cleared it after
+     * this set, when the effects were already in the files it forces. Set only before each effect,
+     * a checkpoint could clear it between the effect and the append, force too early, and a later
+     * checkpoint trim the record of an effect no force ever covered.
+     */
     void commit() throws IOException {
         if (!effects.isEmpty()) {
+            changed.set(true);
             end = log.append(new LogRecord(subUnit, effects));
             effects.clear();
         }

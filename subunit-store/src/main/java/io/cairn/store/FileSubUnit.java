@@ -450,6 +450,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         try {
             if (file.isOpen()) {
                 force();
+                map.markClean();
             }
         } finally {
             try {
@@ -502,8 +503,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     }
 
     private void force() throws IOException {
-        file.force(); // data before the map: the map must never claim data that was lost
-        map.force();
+        map.force(file::force); // data before the map: the map must never claim data that was lost
     }
 
     // --- checks, locks, lanes ---

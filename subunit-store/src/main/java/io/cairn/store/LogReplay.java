@@ -109,8 +109,8 @@ final class LogReplay implements Consumer<LogRecord>, AutoCloseable {
     void finish() throws IOException {
         for (Files f : open.values()) {
             if (f != null) {
-                f.blocks().force(false);
-                f.map().force();
+                f.map().force(() -> f.blocks().force(false)); // data, then the entries
+                f.map().markClean();
             }
         }
         close();

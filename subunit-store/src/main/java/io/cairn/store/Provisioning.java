@@ -107,9 +107,10 @@ final class Provisioning {
     /**
      * A deallocated granule reads as zeros only through the read overlay; once a write maps it
      * again, the rest of it must really be zeros. A granule never written (version 0) is still a
-     * hole in the sparse file and needs nothing.
+     * hole in the sparse file and needs nothing, unless the map says holes may be stale: after a
+     * crash, a lost write's data may be in the file without its entry.
      */
     private boolean holdsStaleBytes(int granule) {
-        return !map.mapped(granule) && !map.version(granule).equals(BlockVersion.NONE);
+        return !map.mapped(granule) && (map.staleHoles() || !map.version(granule).equals(BlockVersion.NONE));
     }
 }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sub-units of one store node under one data directory:
@@ -23,6 +25,7 @@ import java.util.concurrent.Executor;
  * the same data and versions, up to at least the last durable point.
  */
 public final class SubUnitStore implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(SubUnitStore.class);
     private final Disk disk;
     private final Path dataDir;
     private final FileOpLog oplog;
@@ -81,6 +84,11 @@ public final class SubUnitStore implements Closeable {
                 throw new IOException("replaying the operation log of " + dataDir + " failed", e.getCause());
             }
             replay.finish();
+            Recovery r = oplog.recovery();
+            if (r.records() > 0 || r.cut() != null) {
+                log.info("operation log: replayed {} records (positions {}..{}){}", r.records(), r.from(), r.to(),
+                        r.cut() == null ? "" : "; cut a torn tail: " + r.cut());
+            }
         } catch (IOException | RuntimeException e) {
             clock.close();
             throw e;

@@ -22,7 +22,11 @@ import java.util.Arrays;
  *   8  format version (int, 2)
  *  12  replication block size in bytes (int)
  *  16  entry count n (long)
- *  24  reserved (8 bytes, zero)
+ *  24  flags (long; zero in files written before they were used): bit 0 OPEN, set when the
+ *      map is opened and cleared by a clean close, so found set at open it says the last run
+ *      ended in a crash; bit 1 STALE_HOLES, set for good at such an open: an entry never written
+ *      may then cover bytes a lost write left in the block file (its data reached the disk,
+ *      its entry did not), so a write that maps it again zeroes the rest (Provisioning)
  *  32  n entries of 16 bytes: epoch (long), version id (long); 0/0 = never written
  *  32+16n  ceil(n/8) bytes: mapped bitmap, bit (i % 8) of byte (i / 8) set = entry i mapped
  * </pre>
@@ -32,14 +36,19 @@ import java.util.Arrays;
  * A deallocated block keeps the version of the unmap that deallocated it, so a resync sees the
  * unmap as a change.
  *
- * <p>Memory: the file is memory-mapped (in segments of at most 1 GiB, since one mapping is limited
- * to 2 GiB), so the Java heap does not grow with capacity; the entries live in the page cache.
+ * <p>Memory: the file is mapped privately (copy on write; in segments of at most 1 GiB, since one
+ * mapping is limited to 2 GiB), so the Java heap does not grow with capacity: pages never changed
+ * are the file's, in the page cache; a changed page is this process's own memory from then on.
  * Size per GiB of sub-unit: 4 MiB + 32 KiB at 4 KiB replication blocks, 256 KiB + 2 KiB at 64 KiB.
  *
- * <p>Durability: {@link #record} writes into the mapping, i.e. the page cache (survives a crash of
- * the process); {@link #force} makes every recorded entry durable. Callers write data before
- * recording its version, so after a crash the map never claims a version whose data is missing.
- * An entry is two aligned longs in one page: it never straddles a segment.
+ * <p>Durability: {@link #record} changes only the private mapping: nothing recorded reaches the
+ * file until {@link #force}, which takes the changed pages, has the caller force the block file,
+ * and only then writes them to the file and forces it. <b>So an entry on disk never claims data
+ * that is not on disk</b>: a version or a mapped bit written back ahead of its data would make a
+ * block read as bytes it no longer holds (the stale bytes a deallocation leaves, or an older
+ * version) after a power cut. Between forces the entries are in the operation log
+ * (architecture.md "Durability"), which replays them. An entry is two aligned longs in one page:
+ * it never straddles a segment.
  */
 public final class VersionMap implements Closeable {
     static final byte[] MAGIC = {'C', 'A', 'I', 'R', 'N', 'V', 'M', '1'};
@@ -53,8 +62,14 @@ public final class VersionMap implements Closeable {
     private final DiskFile file;
     private final int replicationBlockBytes;
     private final int entries;
-    private final DiskFile.Region[] regions;
     private final ByteBuffer[] segments;
+    /** Pages (of {@link #PAGE_BYTES}) of the file changed since the last {@link #force}; guarded by this. */
+    private final java.util.BitSet dirty = new java.util.BitSet();
+    static final int PAGE_BYTES = 4096;
+    static final int FLAGS_OFFSET = 24;
+    static final long OPEN = 1;
+    static final long STALE_HOLES = 2;
+    private long flags;
 
     private VersionMap(DiskFile file, int replicationBlockBytes, int entries) throws IOException {
         this.file = file;
@@ -62,12 +77,10 @@ public final class VersionMap implements Closeable {
         this.entries = entries;
         long size = fileBytes(entries, ENTRY_BYTES);
         int count = (int) ((size + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
-        this.regions = new DiskFile.Region[count];
         this.segments = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
             long start = i * SEGMENT_BYTES;
-            regions[i] = file.map(start, Math.min(SEGMENT_BYTES, size - start));
-            segments[i] = regions[i].buffer();
+            segments[i] = file.mapPrivate(start, Math.min(SEGMENT_BYTES, size - start));
         }
     }
 
@@ -82,7 +95,9 @@ public final class VersionMap implements Closeable {
         DiskFile ch = disk.createNew(path);
         try {
             writeEmpty(ch, (int) entries, replicationBlockBytes);
-            return new VersionMap(ch, replicationBlockBytes, (int) entries);
+            VersionMap map = new VersionMap(ch, replicationBlockBytes, (int) entries);
+            map.writeFlags(OPEN);
+            return map;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -115,12 +130,15 @@ public final class VersionMap implements Closeable {
             if (n < 0 || n > Integer.MAX_VALUE - 8 || ch.size() < fileBytes((int) n, entryBytes)) {
                 throw new IOException("truncated version map: " + path);
             }
+            long flags = format == 2 ? header.getLong(FLAGS_OFFSET) : 0;
             if (format == 1) {
                 ch.close();
                 upgradeFormat1(disk, path, blockBytes, (int) n);
                 ch = disk.open(path);
             }
-            return new VersionMap(ch, blockBytes, (int) n);
+            VersionMap map = new VersionMap(ch, blockBytes, (int) n);
+            map.writeFlags((flags & OPEN) != 0 ? flags | STALE_HOLES | OPEN : flags | OPEN);
+            return map;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -229,11 +247,68 @@ public final class VersionMap implements Closeable {
         return new VersionSnapshot(replicationBlockBytes, epochs, ids, bits);
     }
 
-    /** Makes every recorded entry durable. */
-    public void force() {
-        for (DiskFile.Region r : regions) {
-            r.force();
+    /** Work that may fail with an I/O error: forcing the data the entries describe. */
+    public interface DataForce {
+        void run() throws IOException;
+    }
+
+    /**
+     * Makes every entry recorded before the call durable: takes a copy of the changed pages, runs
+     * {@code forceData} (the caller forces the block file: every entry in the copy describes data
+     * written before it was recorded, so before the copy), then writes the copy to the file and
+     * forces it. On failure the pages stay marked changed.
+     */
+    public void force(DataForce forceData) throws IOException {
+        java.util.List<long[]> pages = new java.util.ArrayList<>();
+        java.util.List<byte[]> copies = new java.util.ArrayList<>();
+        java.util.BitSet taken;
+        synchronized (this) {
+            taken = (java.util.BitSet) dirty.clone();
+            dirty.clear();
+            long size = fileBytes(entries, ENTRY_BYTES);
+            for (int p = taken.nextSetBit(0); p >= 0; p = taken.nextSetBit(p + 1)) {
+                long start = (long) p * PAGE_BYTES;
+                int len = (int) Math.min(PAGE_BYTES, size - start);
+                byte[] copy = new byte[len];
+                segments[(int) (start / SEGMENT_BYTES)].get((int) (start % SEGMENT_BYTES), copy);
+                pages.add(new long[] {start});
+                copies.add(copy);
+            }
         }
+        try {
+            forceData.run();
+            for (int i = 0; i < pages.size(); i++) {
+                file.writeFully(ByteBuffer.wrap(copies.get(i)), pages.get(i)[0]);
+            }
+            file.force(false);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                dirty.or(taken);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether an entry never written may cover stale bytes in the block file (the map was found
+     * open after a crash once; see the format): then its data region is not known to be a hole.
+     */
+    public synchronized boolean staleHoles() {
+        return (flags & STALE_HOLES) != 0;
+    }
+
+    /**
+     * Marks the map closed cleanly; the caller has forced the block file and this map ({@link
+     * #force}) just before, with no change since.
+     */
+    public void markClean() throws IOException {
+        writeFlags(flags & ~OPEN);
+    }
+
+    private synchronized void writeFlags(long value) throws IOException {
+        file.writeFully(ByteBuffer.allocate(8).putLong(0, value), FLAGS_OFFSET);
+        file.force(false);
+        flags = value;
     }
 
     /** Closes the file; the mapping is released by the garbage collector (Java cannot unmap). */
@@ -262,6 +337,7 @@ public final class VersionMap implements Closeable {
     }
 
     private void putLong(long pos, long value) {
+        dirty.set((int) (pos / PAGE_BYTES));
         segments[(int) (pos / SEGMENT_BYTES)].putLong((int) (pos % SEGMENT_BYTES), value);
     }
 
@@ -270,6 +346,7 @@ public final class VersionMap implements Closeable {
     }
 
     private void putByte(long pos, byte value) {
+        dirty.set((int) (pos / PAGE_BYTES));
         segments[(int) (pos / SEGMENT_BYTES)].put((int) (pos % SEGMENT_BYTES), value);
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cairn.store.disk.PowerCutDisk;
+import io.cairn.store.oplog.FileOpLog;
+import io.cairn.store.oplog.LogRecord;
 import io.cairn.store.oplog.OpLogSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -38,6 +40,7 @@ class PowerCutTest {
     private static final int BLOCKS = 256;
     private static final int THREADS = 4;
     private static final OpLogSettings LOG = new OpLogSettings(256 << 10, 64 << 10, 64 << 10, Duration.ofMillis(40));
+    private static final double FIXED_WRITEBACK = Double.parseDouble(System.getProperty("cairn.powercut.writeback", "-1"));
     private static final Path DATA = Path.of("/power-cut/data");
 
     private final ExecutorService io = Executors.newFixedThreadPool(2);
@@ -60,6 +63,8 @@ class PowerCutTest {
     private final Block[][] blocks = new Block[UNITS][BLOCKS];
     private final Object acks = new Object();
     private boolean powerOff;
+    private io.cairn.store.oplog.Recovery lastRecovery;
+    private PowerCutDisk before;
     private long durableAcks;
 
     @Test
@@ -78,8 +83,10 @@ class PowerCutTest {
         long replayed = 0;
         long tornTails = 0;
         for (int cut = 0; cut < cuts; cut++) {
+            before = disk.snapshot();
             SubUnitStore store = SubUnitStore.open(disk, DATA, 3, io, sync, GRANULE * BS, LOG);
             replayed += store.recovery().records();
+            lastRecovery = store.recovery();
             tornTails += store.recovery().cut() != null ? 1 : 0;
             FileSubUnit[] units = open(store);
             if (cut > 0) {
@@ -97,7 +104,8 @@ class PowerCutTest {
                 workers.add(w);
             }
             Thread.sleep(2 + random.nextInt(30));
-            double writeback = random.nextInt(3) == 0 ? 1.0 : random.nextDouble() * 0.5;
+            double writeback = FIXED_WRITEBACK >= 0 ? FIXED_WRITEBACK
+                    : random.nextInt(3) == 0 ? 1.0 : random.nextDouble() * 0.5;
             PowerCutDisk after;
             synchronized (acks) {
                 powerOff = true; // no acknowledgement counts after this: the image below is taken now
@@ -232,8 +240,23 @@ class PowerCutTest {
                     Block b = blocks[u][i];
                     List<Long> allowed = b.history.subList(b.floor, b.history.size());
                     if (!allowed.contains(id)) {
-                        fail(when + ": sub-unit " + u + " block " + i + " reads as write " + id
-                                + "; allowed " + allowed + " (history " + b.history + ", floor " + b.floor + ")");
+                        StringBuilder log = new StringBuilder();
+                        int g = i / GRANULE;
+                        int unit = u;
+                        FileOpLog.open(before, DATA.resolve("oplog"), LOG, r -> {
+                            if (r.subUnit().equals("lun/" + unit)) {
+                                for (var e : r.effects()) {
+                                    if (e instanceof LogRecord.Versions v && v.first() <= g && v.last() >= g) {
+                                        log.append("\n  ").append(r.effects());
+                                    }
+                                }
+                            }
+                        }).close();
+                        java.util.List<String> names = before.list(DATA.resolve("oplog"));
+                        fail(log + "\n files " + names + "\n" + when + ": sub-unit " + u + " block " + i + " reads as write " + id
+                                + "; allowed " + allowed + " (history " + b.history + ", floor " + b.floor
+                                + "; version " + units[u].versionAt(i) + ", mapped "
+                                + units[u].lbaStatus(i, 1).get(5, TimeUnit.SECONDS) + "; " + lastRecovery + ")");
                     }
                     b.history.clear();
                     b.history.add(id);

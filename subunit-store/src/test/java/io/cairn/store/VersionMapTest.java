@@ -21,6 +21,34 @@ class VersionMapTest {
     Path dir;
 
     @Test
+    void anEntryReachesTheFileOnlyAfterTheDataItDescribes() throws IOException {
+        Path file = dir.resolve("1.versions");
+        BlockVersion v = new BlockVersion(1, 0x0001_0000_0000_0005L);
+        try (VersionMap map = VersionMap.create(file, 64, 4096)) {
+            map.record(7, 7, v, true);
+            try (VersionMap onDisk = VersionMap.open(file)) {
+                assertEquals(BlockVersion.NONE, onDisk.version(7), "recorded, not yet forced: not in the file");
+            }
+            boolean[] dataForced = {false};
+            map.force(() -> {
+                try (VersionMap onDisk = VersionMap.open(file)) {
+                    assertEquals(BlockVersion.NONE, onDisk.version(7), "the data is forced before the entry is written");
+                }
+                dataForced[0] = true;
+            });
+            assertTrue(dataForced[0]);
+            try (VersionMap onDisk = VersionMap.open(file)) {
+                assertEquals(v, onDisk.version(7));
+                assertTrue(onDisk.mapped(7));
+            }
+            map.force(() -> { }); // nothing changed since: nothing to write
+            assertThrows(IOException.class, () -> map.force(() -> {
+                throw new IOException("injected: the block file did not force");
+            }));
+        }
+    }
+
+    @Test
     void recordsSurviveReopen() throws IOException {
         Path file = dir.resolve("0.versions");
         BlockVersion v9 = new BlockVersion(3, 0x0001_0000_0000_0009L);
@@ -28,7 +56,7 @@ class VersionMapTest {
         try (VersionMap map = VersionMap.create(file, 20, 65536)) {
             map.record(3, 5, v9, true);
             map.record(4, 4, v10, false);
-            map.force();
+            map.force(() -> { });
         }
         try (VersionMap map = VersionMap.open(file)) {
             assertEquals(20, map.entryCount());
@@ -57,13 +85,36 @@ class VersionMapTest {
         }
     }
 
+    @Test
+    void aMapFoundOpenAfterACrashSaysForGoodThatHolesMayBeStale() throws IOException {
+        Path file = dir.resolve("2.versions");
+        try (VersionMap map = VersionMap.create(file, 10, 4096)) {
+            map.markClean();
+            assertFalse(map.staleHoles());
+        }
+        try (VersionMap map = VersionMap.open(file)) {
+            assertFalse(map.staleHoles(), "the last run closed it cleanly");
+            // a crash: never marked clean
+        }
+        try (VersionMap map = VersionMap.open(file)) {
+            assertTrue(map.staleHoles(), "found open: a lost write's data may be in the block file");
+            map.markClean();
+        }
+        try (VersionMap map = VersionMap.open(file)) {
+            assertTrue(map.staleHoles(), "for good");
+            assertEquals(VersionMap.OPEN | VersionMap.STALE_HOLES, ByteBuffer.wrap(Files.readAllBytes(file)).getLong(24));
+        }
+    }
+
     /** Pins format version 2 byte for byte: a later format must still read these files. */
     @Test
     void formatVersionTwoIsPinned() throws IOException {
         Path file = dir.resolve("1.versions");
         try (VersionMap map = VersionMap.create(file, 10, 4096)) {
             map.record(9, 9, new BlockVersion(0x1112131415161718L, 0x0102030405060708L), true);
-            map.force();
+            map.force(() -> { });
+            assertEquals(VersionMap.OPEN, ByteBuffer.wrap(Files.readAllBytes(file)).getLong(24), "flags: open");
+            map.markClean();
         }
         byte[] bytes = Files.readAllBytes(file);
         assertEquals(32 + 160 + 2, bytes.length);
@@ -74,7 +125,7 @@ class VersionMapTest {
         assertEquals(2, b.getInt());
         assertEquals(4096, b.getInt());
         assertEquals(10, b.getLong());
-        assertEquals(0, b.getLong());
+        assertEquals(0, b.getLong(), "flags: closed cleanly, no stale holes");
         assertEquals(0x1112131415161718L, b.getLong(32 + 144));
         assertEquals(0x0102030405060708L, b.getLong(32 + 152));
         assertEquals(0, bytes[32 + 160]);
@@ -106,7 +157,7 @@ class VersionMapTest {
             assertTrue(map.mapped(9));
             assertFalse(map.mapped(3));
             map.record(3, 3, new BlockVersion(1, 1), true);
-            map.force();
+            map.force(() -> { });
         }
         byte[] upgraded = Files.readAllBytes(file);
         assertEquals(32 + 160 + 2, upgraded.length);

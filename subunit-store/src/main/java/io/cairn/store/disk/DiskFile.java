@@ -25,8 +25,12 @@ public interface DiskFile extends Closeable {
     /** Makes every write before it durable ({@code metadata}: the file's size and times too). */
     void force(boolean metadata) throws IOException;
 
-    /** Maps {@code size} bytes at {@code position} for reading and writing. */
-    Region map(long position, long size) throws IOException;
+    /**
+     * Maps {@code size} bytes at {@code position} privately (copy on write): reads see the file,
+     * writes into the buffer stay in this process's memory and never reach the file, so nothing
+     * written there can reach the disk before its owner writes it out with {@link #write}.
+     */
+    ByteBuffer mapPrivate(long position, long size) throws IOException;
 
     boolean isOpen();
 
@@ -48,13 +52,5 @@ public interface DiskFile extends Closeable {
             }
         }
         return b.flip();
-    }
-
-    /** A mapped part of a file: writes into {@link #buffer} are in the page cache until {@link #force}. */
-    interface Region {
-        ByteBuffer buffer();
-
-        /** Makes every write into the buffer durable. */
-        void force();
     }
 }

@@ -2,7 +2,6 @@ package io.cairn.store.disk;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,19 +96,8 @@ final class LocalDisk implements Disk {
         }
 
         @Override
-        public Region map(long position, long size) throws IOException {
-            MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, position, size);
-            return new Region() {
-                @Override
-                public ByteBuffer buffer() {
-                    return m;
-                }
-
-                @Override
-                public void force() {
-                    m.force();
-                }
-            };
+        public ByteBuffer mapPrivate(long position, long size) throws IOException {
+            return channel.map(FileChannel.MapMode.PRIVATE, position, size);
         }
 
         @Override

@@ -56,7 +56,12 @@ final class Resync {
         long started = System.nanoTime();
         long missesBefore = misses.count(id, replica);
         long epoch = placement.epoch();
-        return peer.versions(id, epoch).thenCombine(local.versions(), (theirs, ours) -> diff(ours, theirs))
+        // The replica's versions first, then ours: a write reaches the replica only after this copy
+        // applied it, so read in this order ours is never older than theirs for a block a write
+        // changed in between (read together, a write landing between the two reads made the
+        // replica look newer than its primary, a false STALE_EPOCH).
+        return peer.versions(id, epoch)
+                .thenCompose(theirs -> local.versions().thenApply(ours -> diff(ours, theirs)))
                 .thenCompose(stale -> restamp(stale.divergent(), 0).thenApply(v -> stale))
                 .thenCompose(stale -> copy(stale, 0).thenCompose(v -> force()).thenApply(v -> stale))
                 .thenCompose(stale -> {

@@ -66,8 +66,8 @@ public final class CountingDisk implements Disk {
             }
 
             @Override
-            public Region map(long position, long size) throws IOException {
-                return f.map(position, size);
+            public ByteBuffer mapPrivate(long position, long size) throws IOException {
+                return f.mapPrivate(position, size);
             }
 
             @Override

@@ -18,14 +18,14 @@ import java.util.TreeMap;
 /**
  * A {@link Disk} in memory that can lose power: a model of a disk with a volatile page cache, for
  * tests of what survives a power cut. Every file has the image reads see (the page cache) and the
- * image on the medium; {@link DiskFile#force} and {@link DiskFile.Region#force} copy the first
- * to the second (the file's size too). {@link #cut} returns the disk as it comes back: each file's
+ * image on the medium; {@link DiskFile#force} copies the first to the second (the file's size
+ * too). {@link #cut} returns the disk as it comes back: each file's
  * medium image, plus, for every 4 KiB page that was changed and not forced, that page's newer
  * contents with probability {@code writebackChance}, page by page, independently, as a kernel
  * writing back dirty pages in any order would leave it; a page written back past the durable size
  * extends the file. Directory operations (create, delete, rename) are durable at once, as the
  * {@link Disk} contract says. After a cut every handle of the old disk fails, as the machine that
- * held them is gone. Mapped regions are views of the page-cache image, so reads and mappings agree.
+ * held them is gone. A private mapping is a copy of the file's bytes that nothing writes back.
  */
 public final class PowerCutDisk implements Disk {
     static final int PAGE = 4096;
@@ -35,13 +35,9 @@ public final class PowerCutDisk implements Disk {
         long size;
         byte[] medium = new byte[0];
         long mediumSize;
-        int regions;
 
         void ensure(long bytes) {
             if (bytes > cache.length) {
-                if (regions > 0) {
-                    throw new IllegalStateException("a mapped file may not grow in this model");
-                }
                 cache = Arrays.copyOf(cache, (int) Math.max(bytes, Math.min(Integer.MAX_VALUE - 8, cache.length * 2L)));
             }
         }
@@ -155,6 +151,22 @@ public final class PowerCutDisk implements Disk {
         return after;
     }
 
+    /** A copy of what is on the medium now, as a disk of its own (for a post-mortem). */
+    public synchronized PowerCutDisk snapshot() {
+        PowerCutDisk copy = new PowerCutDisk();
+        copy.dirs.addAll(dirs);
+        for (Map.Entry<Path, Image> e : files.entrySet()) {
+            Image img = new Image();
+            synchronized (e.getValue()) {
+                img.cache = Arrays.copyOf(e.getValue().medium, (int) e.getValue().mediumSize);
+                img.size = e.getValue().mediumSize;
+            }
+            img.force();
+            copy.files.put(e.getKey(), img);
+        }
+        return copy;
+    }
+
     private static boolean samePage(Image img, int from, int to) {
         if (to > img.mediumSize) {
             return false;
@@ -240,29 +252,13 @@ public final class PowerCutDisk implements Disk {
         }
 
         @Override
-        public Region map(long position, long size) throws IOException {
+        public ByteBuffer mapPrivate(long position, long size) throws IOException {
             synchronized (image) {
                 check();
-                image.ensure(position + size);
-                image.size = Math.max(image.size, position + size);
-                image.regions++;
-                ByteBuffer view = ByteBuffer.wrap(image.cache, (int) position, (int) size).slice();
-                return new Region() {
-                    @Override
-                    public ByteBuffer buffer() {
-                        return view;
-                    }
-
-                    @Override
-                    public void force() {
-                        synchronized (image) {
-                            if (dead) {
-                                throw new IllegalStateException("the power is off");
-                            }
-                            image.force();
-                        }
-                    }
-                };
+                byte[] copy = new byte[(int) size]; // private: a copy of the file's bytes, written nowhere
+                System.arraycopy(image.cache, (int) position, copy, 0,
+                        (int) Math.max(0, Math.min(size, image.size - position)));
+                return ByteBuffer.wrap(copy);
             }
         }
 

@@ -274,6 +274,11 @@ class FileOpLogTest {
         AtomicInteger forced = new AtomicInteger();
         FileOpLog log = FileOpLog.open(Disk.local(), dir, QUIET, r -> { });
         log.start(forced::incrementAndGet);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (spares().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5); // the checkpointer fills one spare ahead; the next segment is that file
+        }
+        assertEquals(1, spares().size(), "a zero-filled spare is ready before it is needed");
         for (int i = 0; i < 40; i++) {
             log.append(record(i));
         }
@@ -281,13 +286,10 @@ class FileOpLogTest {
         log.checkpoint();
         assertEquals(1, forced.get(), "the store forced its files before the log was trimmed");
         assertEquals(1, segments().size(), "only the segment at the mark is left");
-        try (var names = Files.list(dir)) {
-            List<String> spares = names.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("spare-")).toList();
-            assertTrue(!spares.isEmpty() && spares.size() <= 2, "trimmed segments kept as spares: " + spares);
-            for (String s : spares) {
-                assertEquals(QUIET.segmentBytes(), Files.size(dir.resolve(s)));
-            }
+        List<String> spares = spares();
+        assertTrue(!spares.isEmpty() && spares.size() <= 2, "trimmed segments kept as spares: " + spares);
+        for (String s : spares) {
+            assertEquals(QUIET.segmentBytes(), Files.size(dir.resolve(s)));
         }
         long end = log.appended();
         log.close();
@@ -295,6 +297,12 @@ class FileOpLogTest {
         try (FileOpLog again = open(Disk.local(), QUIET, replayed)) {
             assertEquals(List.of(), replayed, "nothing below the checkpoint is replayed");
             assertEquals(end, again.appended());
+        }
+    }
+
+    private List<String> spares() throws IOException {
+        try (var names = Files.list(dir)) {
+            return names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("spare-")).toList();
         }
     }
 
