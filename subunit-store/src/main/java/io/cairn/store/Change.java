@@ -23,15 +23,39 @@ final class Change {
     private final AtomicBoolean changed;
     private final int blockSize;
     private final List<LogRecord.Effect> effects = new ArrayList<>(2);
+    private final Unlogged unlogged;
+    private final boolean durable;
+    private final boolean logIt;
     private long end;
+    private boolean needsForce;
 
-    /** {@code changed} is set before each effect touches the files (the sub-unit's "force me" mark). */
-    Change(BlockFile file, VersionMap map, String subUnit, OpLog log, AtomicBoolean changed) {
+    /**
+     * The sub-unit's changes that went to its files without a record: counted when made, and
+     * forgotten once a force that began after them has ended.
+     */
+    interface Unlogged {
+        /** Some change without a record is not known to be forced. */
+        boolean pending();
+
+        /** One more change without a record (under its stripe locks, after its effects). */
+        void add();
+    }
+
+    /**
+     * @param changed  set before each effect touches the files (the sub-unit's "force me" mark)
+     * @param durable  the caller must have the change durable before it completes (FUA)
+     * @param logIt    append a record if it may (always when durable)
+     */
+    Change(BlockFile file, VersionMap map, String subUnit, OpLog log, AtomicBoolean changed, Unlogged unlogged,
+           boolean durable, boolean logIt) {
         this.file = file;
         this.map = map;
         this.subUnit = subUnit;
         this.log = log;
         this.changed = changed;
+        this.unlogged = unlogged;
+        this.durable = durable;
+        this.logIt = logIt || durable;
         this.blockSize = file.geometry().blockSize();
     }
 
@@ -56,20 +80,36 @@ final class Change {
     }
 
     /**
-     * Appends the effects noted since the last commit as one record (none if there are none).
-     * The sub-unit's "force me" mark is set again here, after the effects and before the append: a
-     * checkpoint whose mark lies past this record cleared the mark before forcing (FileSubUnit
-     * #forceIfChanged), so it either sees this set and forces the effects, or cleared it after
-     * this set, when the effects were already in the files it forces. Set only before each effect,
-     * a checkpoint could clear it between the effect and the append, force too early, and a later
-     * checkpoint trim the record of an effect no force ever covered.
+     * Appends the effects noted since the last commit as one record (none if there are none), under
+     * the change's stripe locks. The sub-unit's "force me" mark is set again here, after the
+     * effects and before the append: a checkpoint whose mark lies past this record cleared the mark
+     * before forcing (FileSubUnit#forceIfChanged), so it either sees this set and forces the
+     * effects, or cleared it after this set, when the effects were already in the files it forces.
+     *
+     * <p>No record is appended when the caller did not ask for one (a write-back write while no
+     * one flushes: it is made durable by a force, at the next flush or checkpoint), nor while the
+     * sub-unit has changes without a record that are not forced yet: a record replayed over a lost
+     * change it depends on (the zeros a deallocated granule got before its first write, say)
+     * would expose bytes nobody wrote. Such a change counts as one without a record; if the caller
+     * asked for durability, it is forced instead ({@link #needsForce}).
      */
     void commit() throws IOException {
-        if (!effects.isEmpty()) {
-            changed.set(true);
-            end = log.append(new LogRecord(subUnit, effects));
-            effects.clear();
+        if (effects.isEmpty()) {
+            return;
         }
+        changed.set(true);
+        if (logIt && !unlogged.pending()) {
+            end = log.append(new LogRecord(subUnit, effects));
+        } else {
+            unlogged.add();
+            needsForce |= durable;
+        }
+        effects.clear();
+    }
+
+    /** The change went to the files without a record and must be forced before it completes. */
+    boolean needsForce() {
+        return needsForce;
     }
 
     /** The log position after this change's last record; 0 if it appended none. */

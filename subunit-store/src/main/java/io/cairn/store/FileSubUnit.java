@@ -40,13 +40,14 @@ import java.util.zip.CRC32C;
  * see VersionMap.
  *
  * <p>Durability (architecture.md "Durability"): every change goes to the block file and the
- * version map in the page cache and then, as one record, to the store's {@link OpLog}, all under
- * the change's stripe locks ({@link Change}). A completed write without FUA is in the page cache
- * and the log's (survives kill -9 of this process); a FUA write or a flush completes once the log
- * is durable up to it (one shared {@code fdatasync}, whatever the number of sub-units); the block
- * files and version maps are forced later, at the log's checkpoints ({@link #forceIfChanged}).
- * Reads come from the block file, never the log. The wait for the log runs after the write
- * released its locks.
+ * version map (page cache, private mapping) under the change's stripe locks and then, as one
+ * record, to the store's {@link OpLog} ({@link Change}) when it is durable (FUA) or when the log is
+ * being synced anyway; a write-back write while no one flushes goes to the files alone. A
+ * completed write survives kill -9 of this process; a FUA write or a flush completes once the log
+ * is durable up to it (one shared {@code fdatasync}, whatever the number of sub-units), and, for a
+ * sub-unit holding changes without a record, once its files are forced. The block files and
+ * version maps are forced at the log's checkpoints ({@link #forceIfChanged}). Reads come from the
+ * block file, never the log. Waits for durability run after the change released its locks.
  */
 public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Closeable {
     /** The largest pattern buffer a WRITE SAME builds, and about the most a digest pass reads under one lock. */
@@ -66,6 +67,20 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     private final String name;
     /** Set before a change touches the files, cleared by the checkpoint that forces them. */
     private final AtomicBoolean changed = new AtomicBoolean();
+    /** Changes made without a record, and how many of them a finished force covers. */
+    private final AtomicLong unloggedMade = new AtomicLong();
+    private final AtomicLong unloggedForced = new AtomicLong();
+    private final Change.Unlogged unlogged = new Change.Unlogged() {
+        @Override
+        public boolean pending() {
+            return unloggedMade.get() > unloggedForced.get();
+        }
+
+        @Override
+        public void add() {
+            unloggedMade.incrementAndGet();
+        }
+    };
     /** Highest epoch seen in a write or apply; plain BlockDevice writes are stamped with it. */
     private final AtomicLong epoch = new AtomicLong();
 
@@ -195,10 +210,21 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         }, fua, data);
     }
 
-    /** Completes once every change before it is durable in the log. */
+    /**
+     * Completes once every change before it is durable: the changes without a record by a force
+     * of this sub-unit's files (only if there are any), the others in the log.
+     */
     @Override
     public CompletableFuture<Void> flush() {
-        return oplog.syncAll();
+        if (!unlogged.pending()) {
+            return oplog.syncAll();
+        }
+        return forceWithMark().thenCompose(end -> oplog.syncAll()); // past the mark, whoever appended it
+    }
+
+    /** {@link #forceMarked} on the sync lane; completes with the position to sync. */
+    private CompletableFuture<Long> forceWithMark() {
+        return lanes.onSync(this::forceMarked);
     }
 
     /** Takes ownership of {@code block}; released when the command completes or fails. */
@@ -440,7 +466,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
      */
     void forceIfChanged() throws IOException {
         if (changed.getAndSet(false)) {
-            force();
+            forceMarked();
         }
     }
 
@@ -506,6 +532,28 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         map.force(file::force); // data before the map: the map must never claim data that was lost
     }
 
+    /**
+     * Forces the files and, if changes without a record were pending, appends a
+     * {@link io.cairn.store.oplog.LogRecord.Forced} mark for the log position taken before the force
+     * began (every record ending there has its effects in the files), so that a replay does not
+     * apply those records over the changes that have none. Those changes count as forced only once
+     * the mark is appended, so a flush that then finds none pending still syncs past the mark.
+     * Returns the position after the mark, 0 if none was needed.
+     */
+    private long forceMarked() throws IOException {
+        long made = unloggedMade.get(); // every change without a record counted so far is in the files
+        boolean pending = made > unloggedForced.get();
+        long upTo = oplog.appended();
+        force();
+        long end = 0;
+        if (pending) {
+            end = oplog.append(new io.cairn.store.oplog.LogRecord(name,
+                    List.of(new io.cairn.store.oplog.LogRecord.Forced(upTo))));
+        }
+        unloggedForced.accumulateAndGet(made, Math::max);
+        return end;
+    }
+
     // --- checks, locks, lanes ---
 
     private void checkBlocks(int first, int count) {
@@ -545,16 +593,30 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
 
     /**
      * A change on the I/O lane ({@code owned} as {@link IoLanes#onIo}), then, if {@code durable},
-     * a wait for the log to be durable up to its record (up to everything before it, if it changed
-     * nothing): after the change released its locks, so the wait never holds up other writes.
+     * a wait for the log to be durable up to its record, or, if it made none ({@link Change}), for
+     * a force of this sub-unit: after the change released its locks, so the wait never holds up
+     * other writes. A change that is not durable is logged only while the store's log is being
+     * synced (someone flushes or writes with FUA: the flush then costs one shared fdatasync);
+     * otherwise it goes to the files alone, as a disk's write cache would keep it, and the next
+     * flush forces the sub-units that hold such changes.
      */
     private <T> CompletableFuture<T> mutate(Mutation<T> task, boolean durable, Object... owned) {
-        Change change = new Change(file, map, name, oplog, changed);
+        Change change = new Change(file, map, name, oplog, changed, unlogged, durable,
+                durable || oplog.syncedRecently());
         CompletableFuture<T> done = lanes.onIo(() -> task.run(change), owned);
         if (!durable) {
             return done;
         }
-        return done.thenCompose(value -> (change.end() > 0 ? oplog.sync(change.end()) : oplog.syncAll())
-                .thenApply(v -> value));
+        return done.thenCompose(value -> {
+            CompletableFuture<Void> made;
+            if (change.needsForce()) {
+                made = forceWithMark().thenCompose(end -> oplog.syncAll());
+            } else if (change.end() > 0) {
+                made = oplog.sync(change.end());
+            } else {
+                made = flush(); // it changed nothing: everything before it
+            }
+            return made.thenApply(v -> value);
+        });
     }
 }

@@ -55,6 +55,8 @@ final class LogReplay implements Consumer<LogRecord>, AutoCloseable {
                         b.limit((int) Math.min(b.capacity(), end - pos));
                         pos = files.blocks().writeFully(b, pos);
                     }
+                } else if (e instanceof LogRecord.Forced) {
+                    continue; // a fact for the reader of the log (SegmentFiles), nothing to apply
                 } else if (e instanceof LogRecord.Versions v) {
                     if (v.first() < 0 || v.last() < v.first() || v.last() >= files.map().entryCount()) {
                         throw new IOException("log record for " + record.subUnit() + " names version entries "

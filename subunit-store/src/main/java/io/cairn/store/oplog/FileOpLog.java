@@ -122,7 +122,8 @@ public final class FileOpLog implements OpLog {
                 while (true) {
                     checkUsable();
                     long live = tail - segments.peekFirst().start();
-                    if (live == 0 || live + bytes <= settings.capacityBytes()) {
+                    // the checkpoint's own marks never wait: it is what makes room
+                    if (live == 0 || live + bytes <= settings.capacityBytes() || Thread.currentThread() == checkpointing) {
                         break;
                     }
                     roomWanted = true; // full: wait for a checkpoint to trim
@@ -162,8 +163,16 @@ public final class FileOpLog implements OpLog {
         }
     }
 
+    private volatile long lastSyncRequest = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+
+    @Override
+    public boolean syncedRecently() {
+        return System.nanoTime() - lastSyncRequest < settings.loggedAfterSync().toNanos();
+    }
+
     @Override
     public CompletableFuture<Void> sync(long lsn) {
+        lastSyncRequest = System.nanoTime();
         IOException failed = failure;
         if (failed != null) {
             return CompletableFuture.failedFuture(failed);
@@ -280,6 +289,18 @@ public final class FileOpLog implements OpLog {
      * changed files; then every segment below the mark is deleted.
      */
     public void checkpoint() throws IOException {
+        checkpointing = Thread.currentThread();
+        try {
+            checkpointOnce();
+        } finally {
+            checkpointing = null;
+        }
+    }
+
+    /** The thread running {@link #checkpoint}, whose appends (forced marks) do not wait for room. */
+    private volatile Thread checkpointing;
+
+    private void checkpointOnce() throws IOException {
         long mark;
         synchronized (lock) {
             checkUsable();

@@ -31,7 +31,7 @@ public record LogRecord(String subUnit, List<Effect> effects) {
     }
 
     /** One thing a change did. */
-    public sealed interface Effect permits Data, Zeros, Versions {
+    public sealed interface Effect permits Data, Zeros, Versions, Forced {
     }
 
     /** {@code data} written at byte {@code offset} of the block file; the buffer is the record holder's. */
@@ -40,6 +40,15 @@ public record LogRecord(String subUnit, List<Effect> effects) {
 
     /** {@code length} zero bytes written at byte {@code offset} of the block file. */
     public record Zeros(long offset, long length) implements Effect {
+    }
+
+    /**
+     * Not a change but a fact: the sub-unit's files were forced holding every change whose record
+     * ends at or before log position {@code position}, and every change it made without a record
+     * before then. Replay skips the sub-unit's records that end at or before it: applied again over
+     * the forced files they would undo changes that have no record.
+     */
+    public record Forced(long position) implements Effect {
     }
 
     /** Version-map entries {@code first..last} set to {@code version}, mapped or not. */

@@ -28,6 +28,15 @@ public interface OpLog extends AutoCloseable {
     /** Completes once every record before {@code lsn} is durable (at once if it is already). */
     CompletableFuture<Void> sync(long lsn);
 
+    /**
+     * Whether someone asked for a sync lately (a FUA write or a flush): then a write that need not
+     * be durable is still worth a record, as the next sync will make it durable for one shared
+     * fdatasync. The default: always.
+     */
+    default boolean syncedRecently() {
+        return true;
+    }
+
     /** Completes once every record appended before this call is durable. */
     default CompletableFuture<Void> syncAll() {
         return sync(appended());

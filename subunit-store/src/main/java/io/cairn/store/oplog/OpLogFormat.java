@@ -40,6 +40,9 @@ import java.util.zip.CRC32C;
  *        1 data      byte offset in the block file (long), length m (int), m bytes
  *        2 zeros     byte offset (long), length (long)
  *        3 versions  first entry (int), last entry (int), epoch (long), id (long), mapped (byte 0/1)
+ *        4 forced    position (long): the sub-unit's files were forced holding every change whose
+ *                    record ends at or before it (and its changes made without a record); replay
+ *                    skips the sub-unit's records that end at or before it
  * </pre>
  *
  * Segment files are written in place: a new one is filled with zeros first, and a trimmed one is
@@ -67,6 +70,7 @@ public final class OpLogFormat {
     private static final byte DATA = 1;
     private static final byte ZEROS = 2;
     private static final byte VERSIONS = 3;
+    private static final byte FORCED = 4;
 
     private OpLogFormat() {
     }
@@ -120,6 +124,8 @@ public final class OpLogFormat {
                 n += 13 + d.data().readableBytes();
             } else if (e instanceof Zeros) {
                 n += 17;
+            } else if (e instanceof LogRecord.Forced) {
+                n += 9;
             } else {
                 n += 26;
             }
@@ -146,6 +152,8 @@ public final class OpLogFormat {
                 out.writeBytes(data, data.readerIndex(), data.readableBytes());
             } else if (e instanceof Zeros z) {
                 out.writeByte(ZEROS).writeLong(z.offset()).writeLong(z.length());
+            } else if (e instanceof LogRecord.Forced f) {
+                out.writeByte(FORCED).writeLong(f.position());
             } else if (e instanceof Versions v) {
                 out.writeByte(VERSIONS).writeInt(v.first()).writeInt(v.last())
                         .writeLong(v.version().epoch()).writeLong(v.version().id()).writeByte(v.mapped() ? 1 : 0);
@@ -222,6 +230,7 @@ public final class OpLogFormat {
                     case ZEROS -> effects.add(new Zeros(b.getLong(), b.getLong()));
                     case VERSIONS -> effects.add(new Versions(b.getInt(), b.getInt(),
                             new BlockVersion(b.getLong(), b.getLong()), b.get() != 0));
+                    case FORCED -> effects.add(new LogRecord.Forced(b.getLong()));
                     default -> {
                         return null;
                     }

@@ -12,11 +12,19 @@ import java.time.Duration;
  *                            once it holds this much
  * @param checkpointBytes     a checkpoint begins once this much was appended since the last one
  * @param checkpointInterval  and at the latest this long after a change, however little was appended
+ * @param loggedAfterSync     how long after a sync request (FUA, flush) writes without FUA still get
+ *                            a record (so that the next flush costs one shared fdatasync); after
+ *                            that they go to the files alone, and a flush forces those files
  */
 public record OpLogSettings(long capacityBytes, long segmentBytes, long checkpointBytes,
-                            Duration checkpointInterval) {
+                            Duration checkpointInterval, Duration loggedAfterSync) {
     public static final OpLogSettings DEFAULT =
-            new OpLogSettings(1L << 30, 64L << 20, 256L << 20, Duration.ofSeconds(5));
+            new OpLogSettings(1L << 30, 64L << 20, 256L << 20, Duration.ofSeconds(5), Duration.ofMillis(200));
+
+    /** With the default {@code loggedAfterSync}. */
+    public OpLogSettings(long capacityBytes, long segmentBytes, long checkpointBytes, Duration checkpointInterval) {
+        this(capacityBytes, segmentBytes, checkpointBytes, checkpointInterval, Duration.ofMillis(200));
+    }
 
     public OpLogSettings {
         if (segmentBytes < OpLogFormat.SEGMENT_HEADER_BYTES + 4096) {

@@ -60,6 +60,31 @@ final class SegmentFiles {
      * Fails if an older segment is corrupt or does not follow on.
      */
     Recovery replay(Consumer<LogRecord> replay) throws IOException {
+        // first which records the forced marks make obsolete, then the others, in order
+        java.util.Map<String, Long> forced = new java.util.HashMap<>();
+        read((end, r) -> {
+            for (LogRecord.Effect e : r.effects()) {
+                if (e instanceof LogRecord.Forced f) {
+                    forced.merge(r.subUnit(), f.position(), Math::max);
+                }
+            }
+        }, false);
+        long[] applied = {0};
+        Recovery read = read((end, r) -> {
+            if (end > forced.getOrDefault(r.subUnit(), Long.MIN_VALUE)) {
+                replay.accept(r);
+                applied[0]++;
+            }
+        }, true);
+        return new Recovery(applied[0], read.from(), read.to(), read.cut());
+    }
+
+    private interface Sink {
+        void accept(long end, LogRecord record);
+    }
+
+    /** Reads every record, oldest first; with {@code repair}, cuts a torn tail (see {@link #replay}). */
+    private Recovery read(Sink replay, boolean repair) throws IOException {
         List<Long> starts = starts();
         long from = starts.isEmpty() ? 0 : starts.get(0);
         long lsn = from;
@@ -93,10 +118,10 @@ final class SegmentFiles {
                         bad = "record at position " + lsn + " does not check";
                         break;
                     }
-                    replay.accept(record);
                     records++;
                     pos += OpLogFormat.RECORD_HEADER_BYTES + n;
                     lsn += OpLogFormat.RECORD_HEADER_BYTES + n;
+                    replay.accept(lsn, record);
                 }
                 if (bad != null) {
                     if (!newest) {
@@ -104,10 +129,12 @@ final class SegmentFiles {
                                 + "), with durable segments after it; refusing to replay past it");
                     }
                     cut = bad;
-                    log.warn("operation log {}: cutting the torn tail ({}); it was never acknowledged durable",
-                            path, bad);
-                    file.truncate(pos); // so that, no longer the newest, it ends cleanly where it was cut
-                    file.force(true);
+                    if (repair) {
+                        log.warn("operation log {}: cutting the torn tail ({}); it was never acknowledged durable",
+                                path, bad);
+                        file.truncate(pos); // so that, no longer the newest, it ends cleanly where it was cut
+                        file.force(true);
+                    }
                 }
             }
         }

@@ -58,6 +58,18 @@ class OpLogFormatTest {
     }
 
     @Test
+    void aForcedMarkIsPinned() {
+        LogRecord mark = new LogRecord("lun-a/3", List.of(new LogRecord.Forced(0x10)));
+        ByteBuf out = Unpooled.buffer();
+        OpLogFormat.encode(0x20, mark, out);
+        // length 21, CRC32C (by the bitwise implementation too), position 0x20; change, name, 1 effect: forced at 0x10
+        assertEquals("000000151e619ac400000000000000200100076c756e2d612f330001040000000000000010", ByteBufUtil.hexDump(out));
+        assertEquals(OpLogFormat.encodedBytes(mark), out.readableBytes());
+        LogRecord back = OpLogFormat.decode(0x20, out.nioBuffer(0, 16), out.nioBuffer(16, out.readableBytes() - 16));
+        assertEquals(mark, back);
+    }
+
+    @Test
     void pinnedBytesDecodeToTheRecord() {
         byte[] bytes = HexFormat.of().parseHex(String.format(RECORD_HEX, "bbcf0bcd"));
         ByteBuffer header = ByteBuffer.wrap(bytes, 0, OpLogFormat.RECORD_HEADER_BYTES).slice();
