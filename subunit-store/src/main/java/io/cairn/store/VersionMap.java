@@ -267,8 +267,13 @@ public final class VersionMap implements Closeable {
             dirty.clear();
             long size = fileBytes(entries, ENTRY_BYTES);
             for (int p = taken.nextSetBit(0); p >= 0; p = taken.nextSetBit(p + 1)) {
-                long start = (long) p * PAGE_BYTES;
-                int len = (int) Math.min(PAGE_BYTES, size - start);
+                // never the header: its flags are written by writeFlags alone, and this mapping's
+                // copy of them is as old as the mapping
+                long start = Math.max((long) p * PAGE_BYTES, HEADER_BYTES);
+                int len = (int) (Math.min((long) (p + 1) * PAGE_BYTES, size) - start);
+                if (len <= 0) {
+                    continue;
+                }
                 byte[] copy = new byte[len];
                 segments[(int) (start / SEGMENT_BYTES)].get((int) (start % SEGMENT_BYTES), copy);
                 pages.add(new long[] {start});

@@ -106,6 +106,32 @@ class VersionMapTest {
         }
     }
 
+    /**
+     * On a disk whose private mappings copy at once (PowerCutDisk; Linux copies a page only when it
+     * is first written), a mapping's copy of the header is as old as the mapping: writing back the
+     * header's page must not carry it over the flags.
+     */
+    @Test
+    void forcingEntriesInTheFirstPageLeavesTheFlagsAlone() throws IOException {
+        io.cairn.store.disk.PowerCutDisk disk = new io.cairn.store.disk.PowerCutDisk();
+        Path file = Path.of("/flags/3.versions");
+        disk.createDirectories(file.getParent());
+        try (VersionMap map = VersionMap.create(disk, file, 10, 4096)) {
+            map.markClean();
+        }
+        try (VersionMap map = VersionMap.open(disk, file)) { // maps the file (flags: clean), then marks it open
+            map.record(0, 0, new BlockVersion(1, 0x0001_0000_0000_0001L), true); // dirties the header's page
+            map.force(() -> { });
+            try (var f = disk.open(file)) {
+                assertEquals(VersionMap.OPEN, f.readFully(24, 8).getLong(),
+                        "the page written back must not carry the mapping's old copy of the flags");
+            }
+        } // a crash: not marked clean
+        try (VersionMap map = VersionMap.open(disk, file)) {
+            assertTrue(map.staleHoles(), "found open");
+        }
+    }
+
     /** Pins format version 2 byte for byte: a later format must still read these files. */
     @Test
     void formatVersionTwoIsPinned() throws IOException {
