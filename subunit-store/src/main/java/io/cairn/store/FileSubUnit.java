@@ -68,19 +68,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
     /** Set before a change touches the files, cleared by the checkpoint that forces them. */
     private final AtomicBoolean changed = new AtomicBoolean();
     /** Changes made without a record, and how many of them a finished force covers. */
-    private final AtomicLong unloggedMade = new AtomicLong();
-    private final AtomicLong unloggedForced = new AtomicLong();
-    private final Change.Unlogged unlogged = new Change.Unlogged() {
-        @Override
-        public boolean pending() {
-            return unloggedMade.get() > unloggedForced.get();
-        }
-
-        @Override
-        public void add() {
-            unloggedMade.incrementAndGet();
-        }
-    };
+    private final UnloggedChanges unlogged = new UnloggedChanges();
     /** Highest epoch seen in a write or apply; plain BlockDevice writes are stamped with it. */
     private final AtomicLong epoch = new AtomicLong();
 
@@ -532,26 +520,9 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         map.force(file::force); // data before the map: the map must never claim data that was lost
     }
 
-    /**
-     * Forces the files and, if changes without a record were pending, appends a
-     * {@link io.cairn.store.oplog.LogRecord.Forced} mark for the log position taken before the force
-     * began (every record ending there has its effects in the files), so that a replay does not
-     * apply those records over the changes that have none. Those changes count as forced only once
-     * the mark is appended, so a flush that then finds none pending still syncs past the mark.
-     * Returns the position after the mark, 0 if none was needed.
-     */
+    /** Forces the files, with a forced mark if needed ({@link UnloggedChanges#forceMarked}). */
     private long forceMarked() throws IOException {
-        long made = unloggedMade.get(); // every change without a record counted so far is in the files
-        boolean pending = made > unloggedForced.get();
-        long upTo = oplog.appended();
-        force();
-        long end = 0;
-        if (pending) {
-            end = oplog.append(new io.cairn.store.oplog.LogRecord(name,
-                    List.of(new io.cairn.store.oplog.LogRecord.Forced(upTo))));
-        }
-        unloggedForced.accumulateAndGet(made, Math::max);
-        return end;
+        return unlogged.forceMarked(this::force, oplog, name);
     }
 
     // --- checks, locks, lanes ---
