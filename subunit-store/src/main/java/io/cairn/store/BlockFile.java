@@ -23,7 +23,6 @@ import java.nio.file.Path;
 final class BlockFile implements Closeable {
     /** The page cache's unit: a write call should not end inside a page it does not also start in. */
     private static final int PAGE_BYTES = 4096;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final DiskFile channel;
     private final BlockGeometry geometry;
@@ -134,14 +133,7 @@ final class BlockFile implements Closeable {
     /** Writes zeros to {@code blocks} blocks at {@code lba}. */
     void writeZeros(long lba, long blocks) throws IOException {
         geometry.checkRange(lba, blocks);
-        long pos = lba * geometry.blockSize();
-        long remaining = blocks * geometry.blockSize();
-        while (remaining > 0) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(remaining, z.capacity()));
-            remaining -= z.remaining();
-            pos = writeFully(z, pos);
-        }
+        channel.writeZeros(lba * geometry.blockSize(), blocks * geometry.blockSize());
     }
 
     /** Makes every write so far durable (data only: the file's size never changes). */

@@ -28,6 +28,8 @@ final class Change {
     private final boolean logIt;
     private long end;
     private boolean needsForce;
+    /** An effect since the last commit (noted in {@link #effects} only if a record may be made). */
+    private boolean touched;
 
     /**
      * The sub-unit's changes that went to its files without a record: counted when made, and
@@ -63,20 +65,28 @@ final class Change {
     void write(long lba, ByteBuf buf, int index, int length) throws IOException {
         changed.set(true);
         file.write(lba, buf, index, length);
-        effects.add(new LogRecord.Data(lba * blockSize, buf.slice(index, length)));
+        note(new LogRecord.Data(lba * blockSize, buf.slice(index, length)));
     }
 
     void writeZeros(long lba, long blocks) throws IOException {
         changed.set(true);
         file.writeZeros(lba, blocks);
-        effects.add(new LogRecord.Zeros(lba * blockSize, blocks * blockSize));
+        note(new LogRecord.Zeros(lba * blockSize, blocks * blockSize));
     }
 
     /** As {@link VersionMap#record}. */
     void record(int first, int last, BlockVersion version, boolean mapped) {
         changed.set(true);
         map.record(first, last, version, mapped);
-        effects.add(new LogRecord.Versions(first, last, version, mapped));
+        note(new LogRecord.Versions(first, last, version, mapped));
+    }
+
+    /** A change that will not be logged does not build the record it would not append. */
+    private void note(LogRecord.Effect effect) {
+        touched = true;
+        if (logIt) {
+            effects.add(effect);
+        }
     }
 
     /**
@@ -94,7 +104,7 @@ final class Change {
      * asked for durability, it is forced instead ({@link #needsForce}).
      */
     void commit() throws IOException {
-        if (effects.isEmpty()) {
+        if (!touched) {
             return;
         }
         changed.set(true);
@@ -105,6 +115,7 @@ final class Change {
             needsForce |= durable;
         }
         effects.clear();
+        touched = false;
     }
 
     /** The change went to the files without a record and must be forced before it completes. */

@@ -579,14 +579,9 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
             return done;
         }
         return done.thenCompose(value -> {
-            CompletableFuture<Void> made;
-            if (change.needsForce()) {
-                made = forceWithMark().thenCompose(end -> oplog.syncAll());
-            } else if (change.end() > 0) {
-                made = oplog.sync(change.end());
-            } else {
-                made = flush(); // it changed nothing: everything before it
-            }
+            // logged: its record; else (forced instead, or no change: everything before it) a flush
+            CompletableFuture<Void> made = change.end() > 0 && !change.needsForce()
+                    ? oplog.sync(change.end()) : flush();
             return made.thenApply(v -> value);
         });
     }

@@ -5,7 +5,6 @@ import io.cairn.store.disk.DiskFile;
 import io.cairn.store.oplog.LogRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LogReplay implements Consumer<LogRecord>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogReplay.class);
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private record Files(DiskFile blocks, VersionMap map) {
     }
@@ -50,11 +48,7 @@ final class LogReplay implements Consumer<LogRecord>, AutoCloseable {
                     files.blocks().writeFully(d.data().nioBuffer(), d.offset());
                 } else if (e instanceof LogRecord.Zeros z) {
                     check(record, z.offset(), z.length(), size);
-                    for (long pos = z.offset(), end = z.offset() + z.length(); pos < end; ) {
-                        ByteBuffer b = ZEROS.duplicate();
-                        b.limit((int) Math.min(b.capacity(), end - pos));
-                        pos = files.blocks().writeFully(b, pos);
-                    }
+                    files.blocks().writeZeros(z.offset(), z.length());
                 } else if (e instanceof LogRecord.Forced) {
                     continue; // a fact for the reader of the log (SegmentFiles), nothing to apply
                 } else if (e instanceof LogRecord.Versions v) {

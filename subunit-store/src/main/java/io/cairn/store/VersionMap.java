@@ -259,31 +259,35 @@ public final class VersionMap implements Closeable {
      * forces it. On failure the pages stay marked changed.
      */
     public void force(DataForce forceData) throws IOException {
-        java.util.List<long[]> pages = new java.util.ArrayList<>();
-        java.util.List<byte[]> copies = new java.util.ArrayList<>();
+        java.util.List<Run> runs = new java.util.ArrayList<>();
         java.util.BitSet taken;
         synchronized (this) {
             taken = (java.util.BitSet) dirty.clone();
             dirty.clear();
             long size = fileBytes(entries, ENTRY_BYTES);
-            for (int p = taken.nextSetBit(0); p >= 0; p = taken.nextSetBit(p + 1)) {
+            for (int p = taken.nextSetBit(0); p >= 0; ) {
+                // a run of changed pages, within one segment and at most RUN_PAGES long
+                int last = p;
+                while (last + 1 - p < RUN_PAGES && taken.get(last + 1)
+                        && (long) (last + 1) * PAGE_BYTES % SEGMENT_BYTES != 0) {
+                    last++;
+                }
                 // never the header: its flags are written by writeFlags alone, and this mapping's
                 // copy of them is as old as the mapping
                 long start = Math.max((long) p * PAGE_BYTES, HEADER_BYTES);
-                int len = (int) (Math.min((long) (p + 1) * PAGE_BYTES, size) - start);
-                if (len <= 0) {
-                    continue;
+                int len = (int) (Math.min((long) (last + 1) * PAGE_BYTES, size) - start);
+                if (len > 0) {
+                    byte[] copy = new byte[len];
+                    segments[(int) (start / SEGMENT_BYTES)].get((int) (start % SEGMENT_BYTES), copy);
+                    runs.add(new Run(start, copy));
                 }
-                byte[] copy = new byte[len];
-                segments[(int) (start / SEGMENT_BYTES)].get((int) (start % SEGMENT_BYTES), copy);
-                pages.add(new long[] {start});
-                copies.add(copy);
+                p = taken.nextSetBit(last + 1);
             }
         }
         try {
             forceData.run();
-            for (int i = 0; i < pages.size(); i++) {
-                file.writeFully(ByteBuffer.wrap(copies.get(i)), pages.get(i)[0]);
+            for (Run r : runs) {
+                file.writeFully(ByteBuffer.wrap(r.bytes()), r.start());
             }
             file.force(false);
         } catch (IOException | RuntimeException e) {
@@ -293,6 +297,13 @@ public final class VersionMap implements Closeable {
             throw e;
         }
     }
+
+    /** Changed bytes to write at {@code start}. */
+    private record Run(long start, byte[] bytes) {
+    }
+
+    /** The most pages one write of {@link #force} carries (1 MiB). */
+    private static final int RUN_PAGES = 256;
 
     /**
      * Whether an entry never written may cover stale bytes in the block file (the map was found

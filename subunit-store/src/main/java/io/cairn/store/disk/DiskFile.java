@@ -43,6 +43,20 @@ public interface DiskFile extends Closeable {
         return pos;
     }
 
+    /** Writes {@code length} zero bytes at {@code position}; returns the position after them. */
+    default long writeZeros(long position, long length) throws IOException {
+        long pos = position;
+        for (long end = position + length; pos < end; ) {
+            ByteBuffer z = ZERO_PAGES.duplicate();
+            z.limit((int) Math.min(z.capacity(), end - pos));
+            pos = writeFully(z, pos);
+        }
+        return pos;
+    }
+
+    /** 64 KiB of zeros, shared read-only by every {@link #writeZeros}. */
+    ByteBuffer ZERO_PAGES = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
     /** Reads exactly {@code length} bytes at {@code position}; fails at the end of the file. */
     default ByteBuffer readFully(long position, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length);

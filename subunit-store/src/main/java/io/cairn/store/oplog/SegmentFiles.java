@@ -18,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * The operation log's files in its directory, in {@link OpLogFormat}: reading the segments back
  * (replay after a crash, cutting a torn tail), beginning a segment, and the spare segments kept
  * ready (zero-filled ahead, or trimmed ones renamed) so that a segment is always written in place.
- * Spare files are named {@code spare-<n>.seg}; a spare of the wrong size is deleted, never used.
+ * Spare files are named {@code spare-<n>.seg} once whole (filled as {@code spare-<n>.seg.filling});
+ * a spare of the wrong size is deleted, never used.
  */
 final class SegmentFiles {
     private static final Logger log = LoggerFactory.getLogger(SegmentFiles.class);
     static final String SPARE = "spare-";
+    /** The suffix of a spare being filled; such a file left by a crash is deleted at open. */
+    static final String FILLING = ".filling";
     private static final int MAX_SPARES = 2;
 
     private final Disk disk;
@@ -154,6 +157,8 @@ final class SegmentFiles {
             long start = OpLogFormat.segmentStart(name);
             if ((start >= 0 && start != keep) || spareNumber(name) >= 0) {
                 retire(dir.resolve(name));
+            } else if (name.startsWith(SPARE) && name.endsWith(FILLING)) {
+                disk.delete(dir.resolve(name));
             }
         }
     }
@@ -237,19 +242,18 @@ final class SegmentFiles {
             }
         }
         Path spare = dir.resolve(SPARE + (spareNames++) + ".seg");
-        disk.delete(spare);
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        try (DiskFile f = disk.createNew(spare)) {
+        Path filling = dir.resolve(spare.getFileName() + FILLING);
+        disk.delete(filling);
+        try (DiskFile f = disk.createNew(filling)) {
             for (long pos = 0; pos < segmentBytes; ) {
                 if (closed.getAsBoolean()) {
                     return; // the half-filled file is deleted at the next open
                 }
-                ByteBuffer z = zeros.duplicate();
-                z.limit((int) Math.min(z.capacity(), segmentBytes - pos));
-                pos = f.writeFully(z, pos);
+                pos = f.writeZeros(pos, Math.min(1 << 20, segmentBytes - pos));
             }
             f.force(true);
         }
+        disk.move(filling, spare); // only a whole spare ever has a spare's name
         synchronized (spares) {
             spares.addLast(spare);
         }

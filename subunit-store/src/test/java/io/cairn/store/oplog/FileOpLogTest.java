@@ -279,6 +279,7 @@ class FileOpLogTest {
             Thread.sleep(5); // the checkpointer fills one spare ahead; the next segment is that file
         }
         assertEquals(1, spares().size(), "a zero-filled spare is ready before it is needed");
+        Thread.sleep(50); // it is handed to the log right after its rename
         for (int i = 0; i < 40; i++) {
             log.append(record(i));
         }
@@ -302,7 +303,8 @@ class FileOpLogTest {
 
     private List<String> spares() throws IOException {
         try (var names = Files.list(dir)) {
-            return names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("spare-")).toList();
+            return names.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("spare-") && n.endsWith(".seg")).toList();
         }
     }
 
