@@ -46,8 +46,14 @@ public final class ModePages {
      * its data is on the medium).
      */
     public static boolean writeCacheEnabled(ScsiContext ctx, boolean writeCache) {
-        return (current(ctx, CACHING, writeCache)[2] & 0x04) != 0;
+        if (!writeCache) {
+            return false;
+        }
+        byte[] stored = ctx.modePages().get(CACHING); // read in place: this runs for every command
+        return ((stored != null ? stored[2] : DEFAULT_CACHING_BYTE_2) & 0x04) != 0;
     }
+
+    private static final byte DEFAULT_CACHING_BYTE_2 = defaults(CACHING)[2];
 
     private static byte[] withoutCache(int page, byte[] values, boolean writeCache) {
         if (page == CACHING && !writeCache && values != null) {
