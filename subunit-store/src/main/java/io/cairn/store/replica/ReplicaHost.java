@@ -58,6 +58,7 @@ public final class ReplicaHost implements ReplicaService {
     private final ConcurrentHashMap<String, CompletableFuture<ResyncReport>> resyncs = new ConcurrentHashMap<>();
     private final List<ResyncReport> reports = new CopyOnWriteArrayList<>();
     private final ReplicaMisses misses = new ReplicaMisses();
+    private final ReplicaFlushes flushes = new ReplicaFlushes();
     /** Upper bound of one resync attempt; a later sweep starts a new one. */
     private static final long RESYNC_DEADLINE_SECONDS = 120;
 
@@ -102,15 +103,16 @@ public final class ReplicaHost implements ReplicaService {
             long blocks = data.readableBytes() / unit.blockSize();
             ReplicatedWrite w = replicatedWrite(id, p, unit);
             if (!w.coversWholeBlocks(lba, blocks) || data.readableBytes() % unit.blockSize() != 0) {
-                return unit.write(lba, data, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+                return unit.write(lba, data, false, epoch)
+                        .thenCompose(v -> durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)));
             }
             ByteBuf shipped = data.retainedDuplicate(); // the local write releases its own reference
-            return unit.write(lba, data, fua, epoch).handle((version, err) -> {
+            return unit.write(lba, data, false, epoch).handle((version, err) -> {
                 if (err != null) {
                     shipped.release();
                     return CompletableFuture.<Void>failedFuture(err);
                 }
-                return w.shipWritten(lba, shipped, version, fua);
+                return durableAlongside(unit, fua, w.shipWritten(lba, shipped, version, fua));
             }).thenCompose(f -> f);
         }, data);
     }
@@ -122,7 +124,8 @@ public final class ReplicaHost implements ReplicaService {
             ReplicaSet p = admitGateway(id, epoch);
             SubUnitReplica unit = local(p, id);
             ReplicatedWrite w = replicatedWrite(id, p, unit);
-            return unit.writeSame(lba, blocks, block, unmap, fua, epoch).thenCompose(v -> w.shipRange(lba, blocks, fua));
+            return unit.writeSame(lba, blocks, block, unmap, false, epoch)
+                    .thenCompose(v -> durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)));
         }, block);
     }
 
@@ -142,7 +145,7 @@ public final class ReplicaHost implements ReplicaService {
             ReplicaSet p = admitGateway(id, epoch);
             SubUnitReplica unit = local(p, id);
             ReplicatedWrite w = replicatedWrite(id, p, unit);
-            return unit.flush().thenCompose(v -> w.flush());
+            return durableAlongside(unit, true, w.flush()); // writes before it are at the replicas already
         });
     }
 
@@ -155,15 +158,35 @@ public final class ReplicaHost implements ReplicaService {
             SubUnitReplica unit = local(p, id);
             long blocks = verify.readableBytes() / unit.blockSize();
             ReplicatedWrite w = replicatedWrite(id, p, unit);
-            return unit.compareAndWrite(lba, verify, write, fua, epoch).thenCompose(mismatch -> mismatch >= 0
+            return unit.compareAndWrite(lba, verify, write, false, epoch).thenCompose(mismatch -> mismatch >= 0
                     ? CompletableFuture.completedFuture(mismatch) // SBC-4 5.3: nothing written, nothing to ship
-                    : w.shipRange(lba, blocks, fua).thenApply(v -> -1L));
+                    : durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)).thenApply(v -> -1L));
         }, verify, write);
     }
 
     @Override
     public CompletableFuture<List<LbaExtent>> lbaStatus(SubUnitId id, long epoch, long lba, int maxExtents) {
         return guarded(() -> local(admitGateway(id, epoch), id).lbaStatus(lba, maxExtents));
+    }
+
+    /**
+     * A durable change made durable here while it travels: the local change ran without FUA, so
+     * {@code shipped} (the replicas applying it, durably if {@code fua}) and this copy's flush
+     * (one shared log sync covering it) overlap instead of following each other. Completes when
+     * both did; without {@code fua}, when the replicas did.
+     */
+    private static CompletableFuture<Void> durableAlongside(SubUnitReplica unit, boolean fua,
+                                                            CompletableFuture<Void> shipped) {
+        if (!fua) {
+            return shipped;
+        }
+        CompletableFuture<Void> here;
+        try {
+            here = unit.flush();
+        } catch (RuntimeException e) {
+            here = CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.allOf(here, shipped);
     }
 
     // --- primary to replica ---
@@ -291,7 +314,7 @@ public final class ReplicaHost implements ReplicaService {
     }
 
     private ReplicatedWrite replicatedWrite(SubUnitId id, ReplicaSet p, SubUnitReplica unit) {
-        return new ReplicatedWrite(node, id, p, unit, peers, view, misses, replicaTimeout);
+        return new ReplicatedWrite(node, id, p, unit, peers, view, misses, flushes, replicaTimeout);
     }
 
     /** Runs {@code request}; if it throws before taking the buffers, releases them and fails. */

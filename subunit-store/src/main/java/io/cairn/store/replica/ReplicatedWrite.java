@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -47,10 +48,11 @@ final class ReplicatedWrite {
     private final Peers peers;
     private final PlacementView view;
     private final ReplicaMisses misses;
+    private final ReplicaFlushes flushes;
     private final Duration timeout;
 
     ReplicatedWrite(int self, SubUnitId id, ReplicaSet placement, SubUnitReplica local, Peers peers,
-                    PlacementView view, ReplicaMisses misses, Duration timeout) {
+                    PlacementView view, ReplicaMisses misses, ReplicaFlushes flushes, Duration timeout) {
         this.self = self;
         this.id = id;
         this.placement = placement;
@@ -58,6 +60,7 @@ final class ReplicatedWrite {
         this.peers = peers;
         this.view = view;
         this.misses = misses;
+        this.flushes = flushes;
         this.timeout = timeout;
     }
 
@@ -102,9 +105,17 @@ final class ReplicatedWrite {
         }
     }
 
-    /** Forces every replica (a zero-block fua replicate) once the local flush is done. */
+    /**
+     * Forces every replica (a zero-block fua replicate), unless none was sent a change without FUA
+     * since the last such flush at this epoch ({@link ReplicaFlushes}).
+     */
     CompletableFuture<Void> flush() {
-        return send(List.of(new BlockRun(0, 0, null, BlockVersion.NONE)), true);
+        OptionalLong due = flushes.due(id, placement.epoch());
+        if (due.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return send(List.of(new BlockRun(0, 0, null, BlockVersion.NONE)), true)
+                .thenRun(() -> flushes.covered(id, placement.epoch(), due.getAsLong()));
     }
 
     /** Ships replication blocks {@code first..first+count-1}, one message of at most 1 MiB at a time. */
@@ -144,6 +155,9 @@ final class ReplicatedWrite {
             CompletableFuture<Void> outcome = Deadline.within(sent, timeout)
                     .handle((v, err) -> err == null ? CompletableFuture.<Void>completedFuture(null) : failed(r, err))
                     .thenCompose(f -> f);
+            if (!fua) {
+                outcome = outcome.whenComplete((v, err) -> flushes.shipped(id)); // before the write completes
+            }
             if (placement.inSync(r)) {
                 waited.add(outcome);
             }

@@ -18,10 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.store.FileSubUnit;
 import io.cairn.store.SubUnitStore;
+import io.cairn.store.disk.CountingDisk;
+import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.OpLogSettings;
 import io.cairn.testkit.block.BlockBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +102,12 @@ class ReplicaHostTest {
     }
 
     private ReplicaHost node(int id) throws Exception {
-        SubUnitStore store = SubUnitStore.open(dir.resolve("n" + id), id, executor, PER_RB * BS);
+        return node(id, Disk.local());
+    }
+
+    private ReplicaHost node(int id, Disk disk) throws Exception {
+        SubUnitStore store = SubUnitStore.open(disk, dir.resolve("n" + id), id, executor, executor, PER_RB * BS,
+                OpLogSettings.DEFAULT);
         stores.put(id, store);
         ReplicaHost host = new ReplicaHost(id, store, geometry, placement, peers, timeout, r -> { });
         hosts.put(id, host);
@@ -203,6 +213,77 @@ class ReplicaHostTest {
         byte[] first = copyOf(1, 3 * PER_RB, 2 * PER_RB); // replication blocks 3-4: untouched by the unaligned write
         assertTrue(written.stream().anyMatch(d -> Arrays.equals(Arrays.copyOfRange(d, PER_RB * BS, 3 * PER_RB * BS), first)),
                 "replication blocks 3-4 hold one write's data");
+    }
+
+    @Test
+    void aFuaWriteAndAFlushCompleteOnlyOnceThePrimarysOwnCopyIsDurable() throws Exception {
+        CountingDisk disk = new CountingDisk(Disk.local(), ""); // every file's forces
+        ReplicaHost primary = node(1, disk);
+        node(2);
+        placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 1, List.of(1, 2)));
+        int before = disk.forces();
+        get(primary.write(ID, 1, 0, in(randomBlocks(8)), true));
+        assertTrue(disk.forces() > before, "the primary forced its log or files before the FUA write completed");
+        disk.failForces(); // the primary's disk can no longer make anything durable
+        assertEquals(ReplicaException.Kind.MEDIUM_ERROR, failure(primary.write(ID, 1, 8, in(randomBlocks(8)), true)),
+                "a FUA write the primary could not make durable fails, although the replica has it");
+        assertEquals(ReplicaException.Kind.MEDIUM_ERROR, failure(primary.flush(ID, 1)));
+        SubUnitStore failed = stores.remove(1);
+        assertThrows(IOException.class, failed::close, "closing cannot make the copy durable either");
+    }
+
+    @Test
+    void aFlushReachesTheReplicasOnlyIfAChangeWithoutFuaWasShippedSinceTheLastOne() throws Exception {
+        ReplicaHost primary = pair();
+        AtomicInteger replicaFlushes = new AtomicInteger();
+        LinkedBlockingQueue<CompletableFuture<Void>> heldFlushes = new LinkedBlockingQueue<>();
+        AtomicInteger holding = new AtomicInteger();
+        reachable.put(2, new ForwardingService(hosts.get(2)) {
+            @Override
+            public CompletableFuture<Void> replicate(SubUnitId id, long epoch, int first, int count, ByteBuf data,
+                                                     BlockVersion version, boolean fua) {
+                CompletableFuture<Void> f = super.replicate(id, epoch, first, count, data, version, fua);
+                if (count != 0) {
+                    return f;
+                }
+                replicaFlushes.incrementAndGet();
+                if (holding.get() == 0) {
+                    return f;
+                }
+                CompletableFuture<Void> held = new CompletableFuture<>();
+                heldFlushes.add(held);
+                return f.thenCompose(v -> held);
+            }
+        });
+        get(primary.flush(ID, 1));
+        assertEquals(1, replicaFlushes.get(), "the first flush at an epoch always reaches the replicas");
+        get(primary.flush(ID, 1));
+        assertEquals(1, replicaFlushes.get(), "nothing shipped since: no round trip");
+        get(primary.write(ID, 1, 0, in(randomBlocks(8)), true));
+        get(primary.flush(ID, 1));
+        assertEquals(1, replicaFlushes.get(), "a FUA write is durable at the replica already");
+        get(primary.write(ID, 1, 8, in(randomBlocks(8)), false));
+        get(primary.flush(ID, 1));
+        assertEquals(2, replicaFlushes.get(), "a write without FUA makes the next flush reach the replica");
+
+        // a write that completes while a flush is at the replica is covered by the next flush
+        get(primary.write(ID, 1, 16, in(randomBlocks(8)), false));
+        holding.set(1);
+        CompletableFuture<Void> flush = primary.flush(ID, 1);
+        CompletableFuture<Void> atReplica = heldFlushes.poll(30, TimeUnit.SECONDS);
+        assertTrue(atReplica != null, "the flush reached the replica");
+        holding.set(0);
+        get(primary.write(ID, 1, 24, in(randomBlocks(8)), false));
+        atReplica.complete(null);
+        get(flush);
+        assertEquals(3, replicaFlushes.get());
+        get(primary.flush(ID, 1));
+        assertEquals(4, replicaFlushes.get(), "the write completed during the last flush is still owed one");
+
+        placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 2, List.of(1, 2)));
+        get(primary.flush(ID, 2));
+        assertEquals(5, replicaFlushes.get(), "a new epoch owes the replicas a flush");
+        assertIdentical(1, 2);
     }
 
     @Test
