@@ -30,6 +30,9 @@ final class Change {
     private boolean needsForce;
     /** An effect since the last commit (noted in {@link #effects} only if a record may be made). */
     private boolean touched;
+    /** The replication blocks whose versions changed since the last commit (none if last < first). */
+    private int firstBlock = Integer.MAX_VALUE;
+    private int lastBlock = -1;
 
     /**
      * The sub-unit's changes that went to its files without a record: counted when made, and
@@ -77,6 +80,8 @@ final class Change {
     /** As {@link VersionMap#record}. */
     void record(int first, int last, BlockVersion version, boolean mapped) {
         changed.set(true);
+        firstBlock = Math.min(firstBlock, first);
+        lastBlock = Math.max(lastBlock, last);
         map.record(first, last, version, mapped);
         note(new LogRecord.Versions(first, last, version, mapped));
     }
@@ -108,6 +113,11 @@ final class Change {
             return;
         }
         changed.set(true);
+        if (lastBlock >= 0) {
+            log.noteChanged(subUnit, firstBlock, lastBlock); // the change source, before the record (ChangeCursors)
+            firstBlock = Integer.MAX_VALUE;
+            lastBlock = -1;
+        }
         if (logIt && !unlogged.pending()) {
             end = log.append(new LogRecord(subUnit, effects));
         } else {

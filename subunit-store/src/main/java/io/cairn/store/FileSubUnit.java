@@ -573,7 +573,7 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
      */
     private <T> CompletableFuture<T> mutate(Mutation<T> task, boolean durable, Object... owned) {
         Change change = new Change(file, map, name, oplog, changed, unlogged, durable,
-                durable || oplog.syncedRecently());
+                durable || oplog.syncedRecently() || oplog.recordsEveryChange());
         CompletableFuture<T> done = lanes.onIo(() -> task.run(change), owned);
         if (!durable) {
             return done;

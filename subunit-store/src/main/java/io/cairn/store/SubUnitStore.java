@@ -1,6 +1,7 @@
 package io.cairn.store;
 
 import io.cairn.store.disk.Disk;
+import io.cairn.store.oplog.ChangeCursors;
 import io.cairn.store.oplog.FileOpLog;
 import io.cairn.store.oplog.OpLog;
 import io.cairn.store.oplog.OpLogSettings;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The sub-units of one store node under one data directory:
  * {@code <dataDir>/clock} (the node's {@link VersionClock}),
  * {@code <dataDir>/subunits/<lunId>/<index>.blocks} and {@code .versions} per sub-unit, and
- * {@code <dataDir>/oplog/} (the operation log every sub-unit's changes go to, FileOpLog).
+ * {@code <dataDir>/oplog/} (the operation log every sub-unit's changes go to, FileOpLog) and
+ * {@code <dataDir>/changes/} (the change cursors of consumers elsewhere, ChangeCursors).
  * Reopening the directory after a restart, a kill -9 or a power cut replays the log first and gives
  * the same data and versions, up to at least the last durable point.
  */
@@ -29,6 +31,7 @@ public final class SubUnitStore implements Closeable {
     private final Disk disk;
     private final Path dataDir;
     private final FileOpLog oplog;
+    private final ChangeCursors changes;
     private final Recovery recovery;
     private final VersionClock clock;
     private final Executor executor;
@@ -39,9 +42,10 @@ public final class SubUnitStore implements Closeable {
     /** Written under the lock, read without it on the fast path of {@link #open}. */
     private volatile boolean closed;
 
-    private SubUnitStore(Disk disk, Path dataDir, FileOpLog oplog, VersionClock clock, Executor executor,
-                         Executor syncExecutor, int replicationBlockBytes) {
+    private SubUnitStore(Disk disk, Path dataDir, FileOpLog oplog, ChangeCursors changes, VersionClock clock,
+                         Executor executor, Executor syncExecutor, int replicationBlockBytes) {
         this.disk = disk;
+        this.changes = changes;
         this.dataDir = dataDir;
         this.oplog = oplog;
         this.recovery = oplog.recovery();
@@ -77,9 +81,11 @@ public final class SubUnitStore implements Closeable {
         disk.createDirectories(dataDir.resolve("subunits"));
         VersionClock clock = VersionClock.open(disk, dataDir.resolve("clock"), nodeId);
         FileOpLog oplog;
+        ChangeCursors changes;
         try (LogReplay replay = new LogReplay(disk, dataDir.resolve("subunits"))) {
             try {
-                oplog = FileOpLog.open(disk, dataDir.resolve("oplog"), logSettings, replay);
+                changes = ChangeCursors.open(disk, dataDir.resolve("changes"));
+                oplog = FileOpLog.open(disk, dataDir.resolve("oplog"), logSettings, replay, changes);
             } catch (UncheckedIOException e) {
                 throw new IOException("replaying the operation log of " + dataDir + " failed", e.getCause());
             }
@@ -93,7 +99,7 @@ public final class SubUnitStore implements Closeable {
             clock.close();
             throw e;
         }
-        SubUnitStore store = new SubUnitStore(disk, dataDir, oplog, clock, executor, syncExecutor,
+        SubUnitStore store = new SubUnitStore(disk, dataDir, oplog, changes, clock, executor, syncExecutor,
                 replicationBlockBytes);
         try {
             oplog.start(store::forceChanged);
@@ -108,6 +114,21 @@ public final class SubUnitStore implements Closeable {
     /** What the operation log held when the store opened (replayed records, a cut torn tail). */
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** The store's change source: what changed since each consumer elsewhere last shipped it. */
+    public ChangeCursors changes() {
+        return changes;
+    }
+
+    /**
+     * Creates change cursor {@code name} (see {@link ChangeCursors#register}), then checkpoints:
+     * sub-units holding changes without a record are forced, so every change after this returns
+     * has a record until the cursor's file holds it.
+     */
+    public void registerChangeCursor(String name) throws IOException {
+        changes.register(name);
+        oplog.checkpoint();
     }
 
     /** The store's operation log. */

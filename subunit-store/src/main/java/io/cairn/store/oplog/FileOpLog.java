@@ -52,6 +52,8 @@ public final class FileOpLog implements OpLog {
     private final Path dir;
     private final SegmentFiles files;
     private final OpLogSettings settings;
+    /** The change source fed by every change, or null. */
+    private final ChangeCursors changes;
     private final Object lock = new Object();
     /** Oldest first; the last is the one appended to. Guarded by {@link #lock}. */
     private final Deque<Segment> segments = new ArrayDeque<>();
@@ -70,8 +72,9 @@ public final class FileOpLog implements OpLog {
     private Thread checkpoints;
     private Recovery recovery;
 
-    private FileOpLog(Disk disk, Path dir, OpLogSettings settings) {
+    private FileOpLog(Disk disk, Path dir, OpLogSettings settings, ChangeCursors changes) {
         this.dir = dir;
+        this.changes = changes;
         this.settings = settings;
         this.files = new SegmentFiles(disk, dir, settings.segmentBytes());
     }
@@ -83,10 +86,40 @@ public final class FileOpLog implements OpLog {
      */
     public static FileOpLog open(Disk disk, Path dir, OpLogSettings settings, Consumer<LogRecord> replay)
             throws IOException {
+        return open(disk, dir, settings, replay, null);
+    }
+
+    /**
+     * As above, feeding {@code changes} (if not null) every change noted from now on and every
+     * change of the records replayed; {@link #start} and every checkpoint write its cursors before
+     * they drop records.
+     */
+    public static FileOpLog open(Disk disk, Path dir, OpLogSettings settings, Consumer<LogRecord> replay,
+                                 ChangeCursors changes) throws IOException {
         disk.createDirectories(dir);
-        FileOpLog opLog = new FileOpLog(disk, dir, settings);
-        opLog.recovery = opLog.files.replay(replay);
+        FileOpLog opLog = new FileOpLog(disk, dir, settings, changes);
+        opLog.recovery = opLog.files.replay(replay, changes == null ? r -> { } : opLog::noteReplayed);
         return opLog;
+    }
+
+    private void noteReplayed(LogRecord record) {
+        for (LogRecord.Effect e : record.effects()) {
+            if (e instanceof LogRecord.Versions v) {
+                changes.noted(record.subUnit(), v.first(), v.last());
+            }
+        }
+    }
+
+    @Override
+    public void noteChanged(String subUnit, int first, int last) {
+        if (changes != null) {
+            changes.noted(subUnit, first, last);
+        }
+    }
+
+    @Override
+    public boolean recordsEveryChange() {
+        return changes != null && changes.active();
     }
 
     public Recovery recovery() {
@@ -98,6 +131,9 @@ public final class FileOpLog implements OpLog {
      * caller has made what they held durable), the syncer and checkpointer running.
      */
     public void start(Checkpointer checkpointer) throws IOException {
+        if (changes != null) {
+            changes.persist(); // what the replayed records changed, before they go
+        }
         synchronized (lock) {
             this.checkpointer = checkpointer;
             tail = recovery.to();
@@ -289,12 +325,22 @@ public final class FileOpLog implements OpLog {
      * changed files; then every segment below the mark is deleted.
      */
     public void checkpoint() throws IOException {
-        checkpointing = Thread.currentThread();
-        try {
-            checkpointOnce();
-        } finally {
-            checkpointing = null;
+        synchronized (oneCheckpoint) { // the loop's, the store's at close, a new change cursor's
+            checkpointing = Thread.currentThread();
+            try {
+                checkpointOnce();
+            } finally {
+                checkpointing = null;
+            }
         }
+    }
+
+    private final Object oneCheckpoint = new Object();
+    private final java.util.concurrent.atomic.AtomicLong trimmedSegments = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Segments checkpoints have trimmed since the log started. */
+    public long trimmedSegments() {
+        return trimmedSegments.get();
     }
 
     /** The thread running {@link #checkpoint}, whose appends (forced marks) do not wait for room. */
@@ -310,6 +356,9 @@ public final class FileOpLog implements OpLog {
             mark = tail;
         }
         checkpointer.forceChanged(); // every effect of every record below the mark is now durable
+        if (changes != null) {
+            changes.persist(); // every change below the mark was noted before its record: now in the cursors' files
+        }
         List<Segment> trimmed = new ArrayList<>();
         synchronized (lock) {
             // the newest segment at the mark began at it, so every segment that starts below ends by it
@@ -320,6 +369,7 @@ public final class FileOpLog implements OpLog {
         for (Segment t : trimmed) {
             t.file().close();
             files.retire(t.path());
+            trimmedSegments.incrementAndGet();
         }
         synchronized (lock) {
             checkpointed = Math.max(checkpointed, mark);

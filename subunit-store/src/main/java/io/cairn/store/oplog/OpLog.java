@@ -37,6 +37,19 @@ public interface OpLog extends AutoCloseable {
         return true;
     }
 
+    /**
+     * The change source ({@link ChangeCursors}): replication blocks {@code first..last} of
+     * {@code subUnit} changed. Called for every change, with a record or not, before its record is
+     * appended. The default: nothing keeps track.
+     */
+    default void noteChanged(String subUnit, int first, int last) {
+    }
+
+    /** Whether every change needs a record, durable or not: a change cursor exists. The default: no. */
+    default boolean recordsEveryChange() {
+        return false;
+    }
+
     /** Completes once every record appended before this call is durable. */
     default CompletableFuture<Void> syncAll() {
         return sync(appended());

@@ -60,9 +60,10 @@ final class SegmentFiles {
     /**
      * Reads every record of every segment, oldest first, into {@code replay}; cuts a torn tail of
      * the newest segment (truncated there, so that it ends cleanly once a newer one exists).
-     * Fails if an older segment is corrupt or does not follow on.
+     * Fails if an older segment is corrupt or does not follow on. {@code seen} gets every whole
+     * record, also those a forced mark makes obsolete (the change source needs them all).
      */
-    Recovery replay(Consumer<LogRecord> replay) throws IOException {
+    Recovery replay(Consumer<LogRecord> replay, Consumer<LogRecord> seen) throws IOException {
         // first which records the forced marks make obsolete, then the others, in order
         java.util.Map<String, Long> forced = new java.util.HashMap<>();
         read((end, r) -> {
@@ -74,6 +75,7 @@ final class SegmentFiles {
         }, false);
         long[] applied = {0};
         Recovery read = read((end, r) -> {
+            seen.accept(r);
             if (end > forced.getOrDefault(r.subUnit(), Long.MIN_VALUE)) {
                 replay.accept(r);
                 applied[0]++;
