@@ -25,7 +25,7 @@ final class Change {
     private final List<LogRecord.Effect> effects = new ArrayList<>(2);
     private final Unlogged unlogged;
     private final boolean durable;
-    private final boolean logIt;
+    private boolean logIt;
     private long end;
     private boolean needsForce;
     /** An effect since the last commit (noted in {@link #effects} only if a record may be made). */
@@ -86,8 +86,17 @@ final class Change {
         note(new LogRecord.Versions(first, last, version, mapped));
     }
 
-    /** A change that will not be logged does not build the record it would not append. */
+    /**
+     * A change that will not be logged does not build the record it would not append. Whether a
+     * change cursor needs every change logged is asked at the first effect, under the change's
+     * stripe locks, not when the change was queued: registering a cursor takes every stripe lock
+     * once after it turned the cursor on (SubUnitStore#registerChangeCursor), so a change either
+     * saw the cursor here or committed before that barrier.
+     */
     private void note(LogRecord.Effect effect) {
+        if (!touched && !logIt) {
+            logIt = log.recordsEveryChange();
+        }
         touched = true;
         if (logIt) {
             effects.add(effect);

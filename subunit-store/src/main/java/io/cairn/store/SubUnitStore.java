@@ -122,12 +122,17 @@ public final class SubUnitStore implements Closeable {
     }
 
     /**
-     * Creates change cursor {@code name} (see {@link ChangeCursors#register}), then checkpoints:
-     * sub-units holding changes without a record are forced, so every change after this returns
-     * has a record until the cursor's file holds it.
+     * Creates change cursor {@code name} (see {@link ChangeCursors#register}), waits for every
+     * change running now to commit (each either saw the cursor and is logged, or is noted in
+     * memory only), then checkpoints: sub-units holding changes without a record are forced and
+     * the cursor's file written, so from when this returns every change has a record until the
+     * cursor's file holds it.
      */
     public void registerChangeCursor(String name) throws IOException {
         changes.register(name);
+        for (FileSubUnit unit : open.values()) {
+            unit.barrier();
+        }
         oplog.checkpoint();
     }
 

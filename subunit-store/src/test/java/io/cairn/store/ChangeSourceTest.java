@@ -133,6 +133,46 @@ class ChangeSourceTest {
                 + " listed, %d extents shipped%n", cuts, trims, required, shippedExtents);
     }
 
+    @Test
+    void aWriteQueuedBeforeTheCursorAndRunAfterItIsLoggedSoAKillNineKeepsIt() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean gated = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.Executor lane = task -> io.execute(() -> {
+            if (gated.get()) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            task.run();
+        });
+        PowerCutDisk disk = new PowerCutDisk();
+        SubUnitStore store = SubUnitStore.open(disk, DATA, 3, lane, sync, GRANULE * BS, LOG);
+        FileSubUnit unit = store.open("lun", 0, BLOCKS, BS);
+        gated.set(true);
+        // queued while no cursor exists and nobody synced lately: it would go to the files alone
+        CompletableFuture<Void> write = unit.write(3L * EXTENT, content(7, 1), false);
+        store.registerChangeCursor(CURSOR);
+        gate.countDown();
+        write.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("lun/0#3"), store.changes().pending(CURSOR).stream()
+                .map(e -> e.subUnit() + "#" + e.extent()).toList());
+        PowerCutDisk after = disk.cut(new Random(1), 1.0); // kill -9: the page cache survives, memory does not
+        try {
+            store.close();
+        } catch (Exception expected) {
+            // the old process is gone
+        }
+        SubUnitStore again = SubUnitStore.open(after, DATA, 3, io, sync, GRANULE * BS, LOG);
+        try {
+            assertEquals(List.of("lun/0#3"), again.changes().pending(CURSOR).stream()
+                    .map(e -> e.subUnit() + "#" + e.extent()).toList(), "the write's record was replayed and noted");
+        } finally {
+            again.close();
+        }
+    }
+
     /** A writer: owns granules {@code g % 3 == owner} of a few extents of its own this round, one operation at a time. */
     private void write(FileSubUnit[] units, int owner, Random random) {
         int[] hot = random.ints(2, 0, EXTENTS).toArray();

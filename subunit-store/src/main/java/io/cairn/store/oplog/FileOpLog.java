@@ -207,6 +207,11 @@ public final class FileOpLog implements OpLog {
     }
 
     @Override
+    public void syncComing() {
+        lastSyncRequest = System.nanoTime();
+    }
+
+    @Override
     public CompletableFuture<Void> sync(long lsn) {
         lastSyncRequest = System.nanoTime();
         IOException failed = failure;

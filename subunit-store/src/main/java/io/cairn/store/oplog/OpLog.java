@@ -50,6 +50,13 @@ public interface OpLog extends AutoCloseable {
         return false;
     }
 
+    /**
+     * A sync will follow soon (the caller makes a change without FUA and then flushes): from now
+     * on {@link #syncedRecently} says so, and the change gets a record rather than a force.
+     */
+    default void syncComing() {
+    }
+
     /** Completes once every record appended before this call is durable. */
     default CompletableFuture<Void> syncAll() {
         return sync(appended());

@@ -102,6 +102,7 @@ public final class ReplicaHost implements ReplicaService {
             SubUnitReplica unit = local(p, id);
             long blocks = data.readableBytes() / unit.blockSize();
             ReplicatedWrite w = replicatedWrite(id, p, unit);
+            syncComing(fua);
             if (!w.coversWholeBlocks(lba, blocks) || data.readableBytes() % unit.blockSize() != 0) {
                 return unit.write(lba, data, false, epoch)
                         .thenCompose(v -> durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)));
@@ -124,6 +125,7 @@ public final class ReplicaHost implements ReplicaService {
             ReplicaSet p = admitGateway(id, epoch);
             SubUnitReplica unit = local(p, id);
             ReplicatedWrite w = replicatedWrite(id, p, unit);
+            syncComing(fua);
             return unit.writeSame(lba, blocks, block, unmap, false, epoch)
                     .thenCompose(v -> durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)));
         }, block);
@@ -158,6 +160,7 @@ public final class ReplicaHost implements ReplicaService {
             SubUnitReplica unit = local(p, id);
             long blocks = verify.readableBytes() / unit.blockSize();
             ReplicatedWrite w = replicatedWrite(id, p, unit);
+            syncComing(fua);
             return unit.compareAndWrite(lba, verify, write, false, epoch).thenCompose(mismatch -> mismatch >= 0
                     ? CompletableFuture.completedFuture(mismatch) // SBC-4 5.3: nothing written, nothing to ship
                     : durableAlongside(unit, fua, w.shipRange(lba, blocks, fua)).thenApply(v -> -1L));
@@ -167,6 +170,13 @@ public final class ReplicaHost implements ReplicaService {
     @Override
     public CompletableFuture<List<LbaExtent>> lbaStatus(SubUnitId id, long epoch, long lba, int maxExtents) {
         return guarded(() -> local(admitGateway(id, epoch), id).lbaStatus(lba, maxExtents));
+    }
+
+    /** A FUA change is about to run without FUA and be flushed: let it be logged, not forced. */
+    private void syncComing(boolean fua) {
+        if (fua) {
+            store.oplog().syncComing();
+        }
     }
 
     /**

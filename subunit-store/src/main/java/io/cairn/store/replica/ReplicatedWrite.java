@@ -110,12 +110,12 @@ final class ReplicatedWrite {
      * since the last such flush at this epoch ({@link ReplicaFlushes}).
      */
     CompletableFuture<Void> flush() {
-        OptionalLong due = flushes.due(id, placement.epoch());
+        OptionalLong due = flushes.due(id, placement);
         if (due.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         return send(List.of(new BlockRun(0, 0, null, BlockVersion.NONE)), true)
-                .thenRun(() -> flushes.covered(id, placement.epoch(), due.getAsLong()));
+                .thenRun(() -> flushes.covered(id, placement, due.getAsLong()));
     }
 
     /** Ships replication blocks {@code first..first+count-1}, one message of at most 1 MiB at a time. */

@@ -283,6 +283,16 @@ class ReplicaHostTest {
         placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 2, List.of(1, 2)));
         get(primary.flush(ID, 2));
         assertEquals(5, replicaFlushes.get(), "a new epoch owes the replicas a flush");
+
+        // a resync puts node 2 back in sync without a new epoch: the last flush did not wait for it
+        placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 3, List.of(1)));
+        get(primary.flush(ID, 3));
+        assertEquals(6, replicaFlushes.get(), "sent to the resyncing replica too, waited for only by node 1");
+        placement.put(ID, new ReplicaSet(List.of(1, 2), 1, 3, List.of(1, 2)));
+        get(primary.flush(ID, 3));
+        assertEquals(7, replicaFlushes.get(), "a replica in sync that the last flush did not wait for is owed one");
+        get(primary.flush(ID, 3));
+        assertEquals(7, replicaFlushes.get());
         assertIdentical(1, 2);
     }
 
