@@ -192,6 +192,8 @@ class ClusterIT {
     /** Sub-units 0..N-1, each on {@code COPIES} distinct stores of this cluster, its primary one of them. */
     private static void assertPlacedOnDistinctNodes(LunStatus status) {
         assertEquals(OPTIONS.lunId(), status.lun(), status.toString());
+        // `lun create` named no site: it recorded the stores' one, DR copies in every other site, both local copies kept
+        assertEquals(new LunStatus.Sites(OPTIONS.site(), null, false), status.sites(), status.toString());
         assertEquals(IntStream.range(0, SUBUNITS).boxed().toList(),
                 status.subUnits().stream().map(LunStatus.SubUnit::index).sorted().toList(), "sub-units\n" + status);
         for (LunStatus.SubUnit s : status.subUnits()) {

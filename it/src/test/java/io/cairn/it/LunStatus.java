@@ -15,7 +15,12 @@ import java.util.TreeSet;
  * Fields the tests do not read are ignored, so the report may grow.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record LunStatus(String lun, List<SubUnit> subUnits, int degraded, int unavailable, List<Resync> resyncs) {
+record LunStatus(String lun, Sites sites, List<SubUnit> subUnits, int degraded, int unavailable, List<Resync> resyncs) {
+
+    /** The LUN's recorded site policy: its local site, its DR sites (null: every other site), the drop flag. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Sites(String site, List<String> drSites, boolean dropLocalCopy) {
+    }
 
     /** One sub-unit: node ids of its replicas, of its primary and of the replicas holding every acknowledged write. */
     @JsonIgnoreProperties(ignoreUnknown = true)

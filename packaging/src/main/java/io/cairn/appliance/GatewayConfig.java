@@ -1,5 +1,6 @@
 package io.cairn.appliance;
 
+import io.cairn.coord.lun.SitePolicy;
 import io.cairn.iscsi.login.AuthConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public record GatewayConfig(InetSocketAddress listen, String portalAddress, int 
 
     public GatewayConfig {
         Objects.requireNonNull(listen, "listen");
+        if (site != null) {
+            SitePolicy.checkName(site);
+        }
         Objects.requireNonNull(nodeGoneTimeout, "nodeGoneTimeout");
         Objects.requireNonNull(failoverWait, "failoverWait");
         Objects.requireNonNull(auth, "auth");

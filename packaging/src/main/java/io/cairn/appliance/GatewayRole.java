@@ -2,7 +2,6 @@ package io.cairn.appliance;
 
 import io.cairn.coord.client.Coordination;
 import io.cairn.coord.cluster.Leadership;
-import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.cluster.NodeRegistry;
 import io.cairn.coord.cluster.PortGroupRegistry;
 import io.cairn.coord.cluster.PortalRegistry;
@@ -31,13 +30,10 @@ import io.cairn.scsi.pr.PowerOn;
 import io.cairn.store.net.BlockTransport;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,16 +142,11 @@ final class GatewayRole {
         return gateway;
     }
 
-    /** A LUN's local copies go to the configured site, or to the site most known store nodes are in. */
+    /**
+     * The site of a LUN whose definition records none (defined before sites were recorded): the
+     * configured site, or the site most known nodes are in.
+     */
     private Function<LunDefinition, String> siteOf(NodeRegistry nodes) {
-        return lun -> {
-            if (config.site() != null) {
-                return config.site();
-            }
-            Map<String, Long> bySite = nodes.known().stream().collect(Collectors.groupingBy(NodeInfo::site, Collectors.counting()));
-            return bySite.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
-                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
-                    .map(Map.Entry::getKey).orElse("default");
-        };
+        return lun -> config.site() != null ? config.site() : PlacementPolicy.busiestSite(nodes.known(), "default");
     }
 }

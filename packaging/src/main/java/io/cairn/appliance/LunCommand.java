@@ -6,12 +6,17 @@ import io.cairn.coord.client.Coordination;
 import io.cairn.coord.lun.Durability;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
+import io.cairn.coord.lun.SitePolicy;
+import io.cairn.coord.cluster.NodeInfo;
+import io.cairn.lun.placement.PlacementPolicy;
 import io.cairn.lun.cluster.ClusterClients;
 import io.cairn.lun.lifecycle.LunLifecycle;
 import io.cairn.lun.lifecycle.LunSpec;
 import io.cairn.lun.lifecycle.LunStatus;
 import io.cairn.lun.lifecycle.LunVerification;
 import io.cairn.store.net.BlockTransport;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -77,8 +82,33 @@ final class LunCommand implements Runnable {
         String companyId;
         @Option(names = "--durability", defaultValue = LunSpec.DEFAULT_DURABILITY_NAME, description = "write-back (acknowledged from the page cache and the log, durable on FUA and flush) or durable (every acknowledgement durable) (default: ${DEFAULT-VALUE}).")
         String durability;
+        @Option(names = "--site", description = "Site whose store nodes hold the local copies (default: the site most store nodes are in).")
+        String site;
+        @Option(names = "--dr-sites", description = "Sites that hold disaster-recovery copies, comma-separated, or 'none' (default: every other site).")
+        String drSites;
+        @Option(names = "--drop-local-copy", description = "Drop the second local copy of a block once every DR site holds it (default: keep it).")
+        boolean dropLocalCopy;
         @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for placement (default: ${DEFAULT-VALUE}).")
         String waitFor;
+
+        /**
+         * The site policy asked for, with local site {@code chosen} (named, or the busiest known;
+         * empty to check the options before connecting).
+         *
+         * @throws IllegalArgumentException naming the option and the value it refuses
+         */
+        SitePolicy sites(Optional<String> chosen) {
+            Optional<List<String>> dr = Optional.empty();
+            if (drSites != null) {
+                dr = Optional.of(drSites.equals("none") ? List.of()
+                        : Arrays.stream(drSites.split(",", -1)).map(String::trim).toList());
+            }
+            try {
+                return new SitePolicy(chosen, dr, dropLocalCopy);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--site/--dr-sites/--drop-local-copy: " + e.getMessage());
+            }
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -91,11 +121,26 @@ final class LunCommand implements Runnable {
                 spec = new LunSpec(id, Sizes.parse(size), blockSize, Sizes.parse(subUnitSize), copies, targetPrefix, companyId,
                         Durability.of(durability));
                 wait = Durations.parse(waitFor, "--wait");
+                sites(Optional.ofNullable(site)); // checked before anything connects
             } catch (IllegalArgumentException e) {
                 System.err.println("cairn: " + e.getMessage());
                 return 2;
             }
             try (Coordination c = parent.connect()) {
+                List<NodeInfo> known = c.openNodeRegistry().known();
+                String local = site != null ? site : PlacementPolicy.busiestSite(known, StoreConfig.DEFAULT_SITE);
+                long inSite = known.stream().filter(n -> n.site().equals(local)).count();
+                try {
+                    spec = spec.withSites(sites(Optional.of(local)));
+                    if (inSite == 0) {
+                        throw new IllegalArgumentException(known.isEmpty() ? "no store node has registered yet: start the stores first"
+                                : "no store node has registered in site " + local + " (sites with nodes: "
+                                + known.stream().map(NodeInfo::site).distinct().sorted().toList() + ")");
+                    }
+                } catch (IllegalArgumentException e) {
+                    System.err.println("cairn: " + e.getMessage());
+                    return 2;
+                }
                 LunLifecycle luns = lifecycle(c, null);
                 LunDefinition lun;
                 try {
@@ -112,6 +157,12 @@ final class LunCommand implements Runnable {
                 }
                 System.out.println("LUN " + id + " created: target " + lun.targetIqn());
                 System.out.println(lun.subUnitCount() + " sub-units, " + copies + " copies each, " + lun.durability());
+                SitePolicy sites = lun.sites();
+                System.out.println("site " + sites.site().orElseThrow() + ", DR sites: "
+                        + sites.drSites().map(l -> l.isEmpty() ? "none" : String.join(", ", l))
+                                .orElse("every other site " + sites.drSitesAmong(known.stream().map(NodeInfo::site).toList(), local))
+                        + (sites.dropLocalCopy() ? ", second local copy dropped once they hold a block" : "")
+                        + " (shipping to DR sites is not built in this release)");
                 return 0;
             }
         }

@@ -1,5 +1,6 @@
 package io.cairn.appliance;
 
+import io.cairn.coord.lun.SitePolicy;
 import io.cairn.coord.client.Coordination;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public record StoreConfig(Coordination.Settings coordination, int nodeId, String
 
     public StoreConfig {
         Objects.requireNonNull(coordination, "coordination");
-        Objects.requireNonNull(site, "site");
+        SitePolicy.checkName(site);
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listen, "listen");
         if (nodeId < 1 || nodeId > 65535) {

@@ -54,6 +54,22 @@ class CommandOptionsTest {
     }
 
     @Test
+    void siteNamesAndSitePoliciesAreCheckedBeforeAnythingConnects() {
+        // 127.0.0.1:1 answers nothing: exit 2 shows the option was refused before connecting
+        for (String[] bad : new String[][] {
+                {"--site", "Tokyo"}, {"--dr-sites", "osaka,osaka"}, {"--dr-sites", "osaka,"},
+                {"--site", "tokyo", "--dr-sites", "tokyo"}, {"--dr-sites", "none", "--drop-local-copy"}}) {
+            String[] args = new String[] {"--zk-connect", "127.0.0.1:1", "create", "--id", "a", "--size", "1G"};
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(bad))
+                    .toArray(String[]::new);
+            assertEquals(2, new CommandLine(new LunCommand()).execute(all), String.join(" ", bad));
+        }
+        assertEquals(2, new CommandLine(new StoreCommand()).execute("--zk-connect", "127.0.0.1:1", "--node-id", "1",
+                "--data-dir", "/tmp/never-made", "--site", "two words"));
+        assertEquals(2, new CommandLine(new GatewayCommand()).execute("--zk-connect", "127.0.0.1:1", "--site", "a/b"));
+    }
+
+    @Test
     void gatewayRefusesTheOptionsRunRefuses() {
         // checked before anything connects: exit 2, nothing started
         assertEquals(2, new CommandLine(new GatewayCommand()).execute("--zk-connect", "127.0.0.1:1", "--queue-depth", "0"));

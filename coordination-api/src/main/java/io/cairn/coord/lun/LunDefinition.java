@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param naa         NAA-6 identifier, 32 hex digits (VPD 0x83); the same from every gateway
  * @param serial      unit serial number (VPD 0x80)
  * @param durability  when a write is acknowledged ({@link Durability})
+ * @param sites       where the copies live: the local site, the DR sites ({@link SitePolicy})
  */
 public record LunDefinition(
         String id,
@@ -27,7 +28,8 @@ public record LunDefinition(
         String naa,
         String serial,
         long createdMillis,
-        Durability durability) {
+        Durability durability,
+        SitePolicy sites) {
 
     public LunDefinition {
         Objects.requireNonNull(id, "id");
@@ -46,6 +48,14 @@ public record LunDefinition(
         }
         Objects.requireNonNull(serial, "serial");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(sites, "sites");
+    }
+
+    /** A LUN without a recorded site ({@link SitePolicy#UNRECORDED}): as catalog formats 1 and 2 stored them. */
+    public LunDefinition(String id, String targetIqn, int blockSize, long blockCount, long subUnitBlocks, int copies,
+                         String naa, String serial, long createdMillis, Durability durability) {
+        this(id, targetIqn, blockSize, blockCount, subUnitBlocks, copies, naa, serial, createdMillis, durability,
+                SitePolicy.UNRECORDED);
     }
 
     /** A write-back LUN (the default policy). */
@@ -53,6 +63,11 @@ public record LunDefinition(
                          String naa, String serial, long createdMillis) {
         this(id, targetIqn, blockSize, blockCount, subUnitBlocks, copies, naa, serial, createdMillis,
                 Durability.WRITE_BACK);
+    }
+
+    public LunDefinition withSites(SitePolicy value) {
+        return new LunDefinition(id, targetIqn, blockSize, blockCount, subUnitBlocks, copies, naa, serial,
+                createdMillis, durability, value);
     }
 
     public long sizeBytes() {

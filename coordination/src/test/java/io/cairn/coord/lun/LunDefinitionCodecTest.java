@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,10 +52,49 @@ class LunDefinitionCodecTest {
         assertThrows(IllegalArgumentException.class,
                 () -> LunDefinitionCodec.decode(text.replace("\"durable\"", "\"sometimes\"").getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class,
-                () -> LunDefinitionCodec.decode(text.replace("\"format\":2", "\"format\":3").getBytes(StandardCharsets.UTF_8)));
+                () -> LunDefinitionCodec.decode(text.replace("\"format\":2", "\"format\":4").getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class,
                 () -> LunDefinitionCodec.decode(text.replace("\"format\":2", "\"format\":1").getBytes(StandardCharsets.UTF_8)),
                 "format 1 has no durability field");
+    }
+
+    @Test
+    void aLunWithARecordedSiteIsFormat3AsPinned() throws Exception {
+        LunDefinition tokyo = DB01.withSites(SitePolicy.in("tokyo"));
+        String text = new String(LunDefinitionCodec.encode(tokyo), StandardCharsets.UTF_8);
+        String body = "\"id\":\"db-01\",\"targetIqn\":\"iqn.2024-01.io.cairn:db-01\",\"blockSize\":4096,"
+                + "\"blockCount\":26214400,\"subUnitBlocks\":262144,\"copies\":2,"
+                + "\"naa\":\"60014055f3c2a1b0e9d8c7b6a5948372\",\"serial\":\"CAIRN-DB01\",\"createdMillis\":1700000000000,"
+                + "\"durability\":\"write-back\",";
+        assertEquals("{\"format\":3," + body + "\"sites\":{\"site\":\"tokyo\",\"dropLocalCopy\":false}}", text);
+        assertEquals(tokyo, LunDefinitionCodec.decode(text.getBytes(StandardCharsets.UTF_8)));
+
+        LunDefinition named = DB01.withSites(SitePolicy.in("tokyo").withDrSites(List.of("osaka", "sapporo"))
+                .withDropLocalCopy(true));
+        String namedText = new String(LunDefinitionCodec.encode(named), StandardCharsets.UTF_8);
+        assertEquals("{\"format\":3," + body + "\"sites\":{\"site\":\"tokyo\",\"drSites\":[\"osaka\",\"sapporo\"],"
+                + "\"dropLocalCopy\":true}}", namedText);
+        assertEquals(named, LunDefinitionCodec.decode(namedText.getBytes(StandardCharsets.UTF_8)));
+        LunDefinition none = DB01.withSites(SitePolicy.in("tokyo").withDrSites(List.of()));
+        assertEquals(none, LunDefinitionCodec.decode(LunDefinitionCodec.encode(none)), "no DR sites is not every other site");
+        assertEquals(Optional.of(List.of()), LunDefinitionCodec.decode(LunDefinitionCodec.encode(none)).sites().drSites());
+        assertEquals(SitePolicy.UNRECORDED, DB01.sites(), "formats 1 and 2 record no site");
+
+        for (String bad : List.of(
+                text.replace(",\"dropLocalCopy\":false", ""),                        // required
+                text.replace("\"dropLocalCopy\":false", "\"dropLocalCopy\":\"no\""),   // a boolean
+                text.replace("\"site\":\"tokyo\",", ""),                            // required
+                text.replace("\"tokyo\"", "\"Tokyo\""),                               // a site name
+                text.replace("\"dropLocalCopy\"", "\"drSites\":[\"tokyo\"],\"dropLocalCopy\""), // its own site
+                text.replace("\"dropLocalCopy\"", "\"drSites\":\"osaka\",\"dropLocalCopy\""),   // a list
+                text.replace("\"dropLocalCopy\"", "\"drSites\":[\"osaka\",\"osaka\"],\"dropLocalCopy\""),
+                text.replace("\"dropLocalCopy\":false", "\"dropLocalCopy\":false,\"later\":1"),  // unknown field
+                text.replace("\"dropLocalCopy\":false", "\"drSites\":[],\"dropLocalCopy\":true"), // nothing to drop for
+                text.replace("\"format\":3", "\"format\":2"),                          // format 2 has no sites
+                text.replace(",\"sites\":{\"site\":\"tokyo\",\"dropLocalCopy\":false}", ""))) { // format 3 has them
+            assertThrows(IllegalArgumentException.class, () -> LunDefinitionCodec.decode(bad.getBytes(StandardCharsets.UTF_8)),
+                    bad);
+        }
     }
 
     @Test

@@ -74,7 +74,8 @@ public final class ControlPlane implements AutoCloseable {
     private ScheduledFuture<?> sweep;
 
     /**
-     * @param siteOf   the site whose nodes hold a LUN's local copies
+     * @param siteOf   the site whose nodes hold the local copies of a LUN whose definition records
+     *                 no site (defined before sites were recorded); a recorded site always wins
      * @param nanoTime clock for the node-gone timeout ({@code System::nanoTime} outside tests)
      */
     public ControlPlane(LunCatalog catalog, NodeRegistry nodes, PlacementStore placements, Leadership leadership,

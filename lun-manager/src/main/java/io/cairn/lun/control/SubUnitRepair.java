@@ -29,17 +29,23 @@ import java.util.function.Function;
 final class SubUnitRepair {
 
     private final PlacementPolicy policy;
-    private final Function<LunDefinition, String> siteOf;
+    private final Function<LunDefinition, String> unrecordedSiteOf;
 
-    SubUnitRepair(PlacementPolicy policy, Function<LunDefinition, String> siteOf) {
+    /** @param unrecordedSiteOf the site of a LUN whose definition records none (SitePolicy#UNRECORDED) */
+    SubUnitRepair(PlacementPolicy policy, Function<LunDefinition, String> unrecordedSiteOf) {
         this.policy = policy;
-        this.siteOf = siteOf;
+        this.unrecordedSiteOf = unrecordedSiteOf;
+    }
+
+    /** The site whose live nodes hold {@code lun}'s local copies: the recorded one, else {@link #unrecordedSiteOf}'s choice. */
+    private String siteOf(LunDefinition lun) {
+        return lun.sites().site().orElseGet(() -> unrecordedSiteOf.apply(lun));
     }
 
     /** The repaired placement, or null if {@code current} needs no change (or none is possible). */
     SubUnitPlacement apply(LunDefinition lun, int index, SubUnitPlacement current, ClusterView view) {
         if (current == null) {
-            PlacementPolicy.Choice c = policy.place(lun.id(), index, lun.copies(), view.liveIn(siteOf.apply(lun)));
+            PlacementPolicy.Choice c = policy.place(lun.id(), index, lun.copies(), view.liveIn(siteOf(lun)));
             if (c.replicas().isEmpty()) {
                 return null; // no live node in the site: nothing can be primary yet
             }
@@ -78,7 +84,7 @@ final class SubUnitRepair {
             List<String> usedHosts = keep.stream().map(view::hostOf).toList();
             // every current member is excluded, gone ones too, so no node is listed twice
             List<Integer> added = policy.choose(lun.id(), index, target - keep.size(), replicas,
-                    view.liveIn(siteOf.apply(lun)), usedHosts).replicas();
+                    view.liveIn(siteOf(lun)), usedHosts).replicas();
             int next = 0;
             List<Integer> rebuilt = new ArrayList<>(replicas);
             List<Integer> dropped = new ArrayList<>();

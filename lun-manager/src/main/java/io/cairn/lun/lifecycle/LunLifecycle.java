@@ -91,8 +91,10 @@ public final class LunLifecycle {
         }
         List<LunStatus.Resync> done = resyncs.list(lunId).stream().map(r -> new LunStatus.Resync(r.index(), r.replica(),
                 r.blocksCompared(), r.blocksCopied(), r.millis(), r.finishedAtMillis())).toList();
+        LunStatus.Sites sites = new LunStatus.Sites(lun.sites().site().orElse(null),
+                lun.sites().drSites().orElse(null), lun.sites().dropLocalCopy());
         return Optional.of(new LunStatus(lunId, lun.targetIqn(), lun.sizeBytes(), lun.copies(),
-                lun.durability().wireName(), subUnits,
+                lun.durability().wireName(), sites, subUnits,
                 subUnits.size(), lun.subUnitCount(), degraded, lun.subUnitCount() - subUnits.size(), done));
     }
 

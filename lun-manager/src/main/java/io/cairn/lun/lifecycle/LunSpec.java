@@ -2,6 +2,7 @@ package io.cairn.lun.lifecycle;
 
 import io.cairn.coord.lun.Durability;
 import io.cairn.coord.lun.LunDefinition;
+import io.cairn.coord.lun.SitePolicy;
 import io.cairn.lun.LunIdentity;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param targetPrefix target IQN prefix; the LUN id follows
  * @param naaCompanyId IEEE company id (6 hex digits) in the LUN's NAA identifier
  * @param durability   when a write is acknowledged: write-back (the default) or durable
+ * @param sites        the local site and the DR sites; {@link SitePolicy#UNRECORDED} leaves the
+ *                     choice of site to the control plane, as before sites were recorded
  */
 public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
-                      String naaCompanyId, Durability durability) {
+                      String naaCompanyId, Durability durability, SitePolicy sites) {
 
     public static final int DEFAULT_BLOCK_SIZE = 512;
     public static final String DEFAULT_SUB_UNIT_SIZE = "64M";
@@ -40,6 +43,7 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
         Objects.requireNonNull(targetPrefix, "targetPrefix");
         Objects.requireNonNull(naaCompanyId, "naaCompanyId");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(sites, "sites");
         if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new IllegalArgumentException("LUN id must match [a-z0-9][a-z0-9-]{0,62}: '" + id + "'");
         }
@@ -65,6 +69,13 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
         }
     }
 
+    /** A spec without a recorded site. */
+    public LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
+                   String naaCompanyId, Durability durability) {
+        this(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, durability,
+                SitePolicy.UNRECORDED);
+    }
+
     /** A spec with the default durability. */
     public LunSpec(String id, long sizeBytes, int blockSize, long subUnitBytes, int copies, String targetPrefix,
                    String naaCompanyId) {
@@ -74,15 +85,19 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
     /** A spec with every default but id and size. */
     public static LunSpec of(String id, long sizeBytes) {
         return new LunSpec(id, sizeBytes, DEFAULT_BLOCK_SIZE, DEFAULT_SUB_UNIT_BYTES, DEFAULT_COPIES,
-                DEFAULT_TARGET_PREFIX, DEFAULT_NAA_COMPANY_ID, DEFAULT_DURABILITY);
+                DEFAULT_TARGET_PREFIX, DEFAULT_NAA_COMPANY_ID, DEFAULT_DURABILITY, SitePolicy.UNRECORDED);
     }
 
     public LunSpec withCopies(int value) {
-        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, value, targetPrefix, naaCompanyId, durability);
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, value, targetPrefix, naaCompanyId, durability, sites);
     }
 
     public LunSpec withDurability(Durability value) {
-        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, value);
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, value, sites);
+    }
+
+    public LunSpec withSites(SitePolicy value) {
+        return new LunSpec(id, sizeBytes, blockSize, subUnitBytes, copies, targetPrefix, naaCompanyId, durability, value);
     }
 
     public String targetIqn() {
@@ -93,6 +108,6 @@ public record LunSpec(String id, long sizeBytes, int blockSize, long subUnitByte
     LunDefinition define(SecureRandom random, long nowMillis) {
         String naa = new LunIdentity(naaCompanyId, random).newNaa();
         return new LunDefinition(id, targetIqn(), blockSize, sizeBytes / blockSize, subUnitBytes / blockSize, copies, naa,
-                LunIdentity.serialFor(naa), nowMillis, durability);
+                LunIdentity.serialFor(naa), nowMillis, durability, sites);
     }
 }

@@ -7,13 +7,21 @@ import java.util.List;
  * JSON keys). Read from coordination at one moment; sub-units are listed by index.
  *
  * @param durability   when writes are acknowledged: write-back or durable
+ * @param sites        where the copies live, as the LUN's definition records it
  * @param placed       sub-units with a placement
  * @param degraded     placed sub-units with fewer in-sync copies than replicas
  * @param unavailable  sub-units without a placement (no copy can serve them)
  */
-public record LunStatus(String lun, String target, long sizeBytes, int copies, String durability,
+public record LunStatus(String lun, String target, long sizeBytes, int copies, String durability, Sites sites,
                         List<SubUnit> subUnits, int placed,
                         int subUnitCount, int degraded, int unavailable, List<Resync> resyncs) {
+
+    /**
+     * The LUN's site policy: its local site (null if its definition predates recorded sites, and
+     * the control plane chooses), its DR sites (null for every other site with store nodes), and
+     * whether the second local copy is dropped once the DR copies hold a block.
+     */
+    public record Sites(String site, List<String> drSites, boolean dropLocalCopy) {}
 
     /** One sub-unit's replica set: its primary and epoch, every replica, and the in-sync ones. */
     public record SubUnit(int index, int primary, long epoch, List<Integer> replicas, List<Integer> inSync) {}

@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -76,6 +78,26 @@ public final class PlacementPolicy {
         }
         List<Integer> ids = ranked.stream().filter(chosen::contains).map(NodeInfo::id).toList(); // heaviest first
         return new Choice(ids, count - ids.size());
+    }
+
+    /**
+     * The site most of {@code nodes} are in (ties: the name first in order), or {@code fallback}
+     * if there are none: where a LUN goes when nobody names its site.
+     */
+    public static String busiestSite(Collection<NodeInfo> nodes, String fallback) {
+        Map<String, Integer> bySite = new TreeMap<>();
+        for (NodeInfo n : nodes) {
+            bySite.merge(n.site(), 1, Integer::sum);
+        }
+        String best = fallback;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : bySite.entrySet()) {
+            if (e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best;
     }
 
     /** The rendezvous weight of node {@code nodeId} for sub-unit {@code index} of a LUN (unsigned order irrelevant). */

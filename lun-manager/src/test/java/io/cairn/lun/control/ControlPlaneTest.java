@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.coord.cluster.NodeInfo;
+import io.cairn.coord.lun.Durability;
 import io.cairn.coord.lun.LunDefinition;
+import io.cairn.coord.lun.SitePolicy;
 import io.cairn.testkit.coord.InMemoryLeadership;
 import io.cairn.testkit.coord.InMemoryLunCatalog;
 import io.cairn.testkit.coord.InMemoryNodeRegistry;
@@ -100,6 +102,22 @@ class ControlPlaneTest {
         assertTrue(lun.healthy(), lun.toString());
         assertEquals(SUB_UNITS, lun.primaries().values().stream().mapToInt(Integer::intValue).sum());
         assertEquals(2 * SUB_UNITS, lun.replicas().values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    void aLunWhoseDefinitionRecordsASiteIsPlacedThereWhateverTheGatewayWouldChoose() throws Exception {
+        registry.register(new NodeInfo(10, "osaka", "host10", 7000));
+        catalog.create(new LunDefinition("vol-o", "iqn.2024-01.io.cairn:vol-o", 512, SUB_UNITS * 64L, 64, 2,
+                "6" + "0".repeat(31), "Svol-o", 0, Durability.WRITE_BACK, SitePolicy.in("osaka")));
+        createLun(LUN, 2); // records no site: the plane's choice (tokyo) as before
+        pass();
+        assertEquals(SUB_UNITS, placements.list("vol-o").size());
+        for (SubUnitPlacement p : placements.list("vol-o")) {
+            assertEquals(new HashSet<>(List.of(9, 10)), new HashSet<>(p.replicas()), "copy outside osaka: " + p);
+        }
+        for (SubUnitPlacement p : placements.list(LUN)) {
+            assertTrue(List.of(1, 2, 3, 4).containsAll(p.replicas()), "copy outside tokyo: " + p);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.coord.lun.Durability;
+import io.cairn.coord.lun.SitePolicy;
 import io.cairn.coord.lun.LunCatalog;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.placement.ResyncReports;
@@ -114,8 +115,18 @@ class LunLifecycleTest {
         place("db", 0, List.of(1, 2), List.of(1));
         String json = new ObjectMapper().writeValueAsString(luns.status("db").orElseThrow());
         assertEquals("{\"lun\":\"db\",\"target\":\"iqn.2026-11.test:db\",\"sizeBytes\":2621440,\"copies\":2,"
-                + "\"durability\":\"write-back\",\"subUnits\":[{\"index\":0,\"primary\":1,\"epoch\":3,\"replicas\":[1,2],\"inSync\":[1]}],"
+                + "\"durability\":\"write-back\",\"sites\":{\"site\":null,\"drSites\":null,\"dropLocalCopy\":false},"
+                + "\"subUnits\":[{\"index\":0,\"primary\":1,\"epoch\":3,\"replicas\":[1,2],\"inSync\":[1]}],"
                 + "\"placed\":1,\"subUnitCount\":3,\"degraded\":1,\"unavailable\":2,\"resyncs\":[]}", json);
+    }
+
+    @Test
+    void aLunsSitePolicyIsStoredAndReported() throws Exception {
+        LunLifecycle luns = lifecycle(Map.of());
+        SitePolicy sites = SitePolicy.in("tokyo").withDrSites(List.of("osaka")).withDropLocalCopy(true);
+        luns.create(spec().withSites(sites));
+        assertEquals(sites, catalog.get("db").orElseThrow().sites());
+        assertEquals(new LunStatus.Sites("tokyo", List.of("osaka"), true), luns.status("db").orElseThrow().sites());
     }
 
     @Test
