@@ -28,7 +28,7 @@ final class GatewayCommand implements Callable<Integer> {
     String portalAddress;
     @Option(names = "--gateway-id", defaultValue = "" + GatewayConfig.DEFAULT_GATEWAY_ID, description = "Target portal group tag and relative port id of this gateway, distinct per gateway (default: ${DEFAULT-VALUE}).")
     int gatewayId;
-    @Option(names = "--site", description = "Site whose store nodes hold the LUNs' local copies (default: the site most known nodes are in).")
+    @Option(names = "--site", description = "Site whose store nodes hold the local copies of LUNs that record no site (created by releases before sites were recorded; default: the site most known nodes are in).")
     String site;
     @Option(names = "--node-gone-timeout", defaultValue = GatewayConfig.DEFAULT_NODE_GONE_TIMEOUT, description = "A store node away this long is replaced (default: ${DEFAULT-VALUE}).")
     String nodeGoneTimeout;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param listen          the iSCSI listen address and port
  * @param portalAddress   the address SendTargets announces, or null for the listen address (this host's for a wildcard)
  * @param gatewayId       target portal group tag, relative target port id and ALUA target port group, distinct per gateway
- * @param site            the site whose store nodes hold the LUNs' local copies, or null for the site most known nodes are in
+ * @param site            the site of LUNs whose definition records none, or null for the site most known nodes are in
  * @param nodeGoneTimeout a store node away this long is replaced (control plane)
  * @param failoverWait    how long a command waits for a sub-unit's failover before it fails
  * @param auth            what initiators must prove at login (CHAP, mutual CHAP), the same for every target
