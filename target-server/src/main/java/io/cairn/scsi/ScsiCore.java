@@ -41,6 +41,12 @@ public interface ScsiCore {
      */
     void nexusCreated(ItNexus nexus, String targetName);
 
-    /** An I_T nexus ended (session closed or failed): releases what SPC ties to the nexus. */
-    void nexusLost(ItNexus nexus, String targetName);
+    /**
+     * An I_T nexus ended (session logged out, closed or failed): releases what SPC ties to the nexus
+     * (an SPC-2 reservation, its unit attentions). Completes once every live gateway holds the
+     * release, so an initiator told its logout is done finds the reservation gone on every path
+     * (libiscsi Reserve6.Logout logs in again and reserves at once); exceptionally if ZooKeeper
+     * could not be reached, and then the release may not have been written.
+     */
+    CompletableFuture<Void> nexusLost(ItNexus nexus, String targetName);
 }

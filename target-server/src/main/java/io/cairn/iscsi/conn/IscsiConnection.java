@@ -61,6 +61,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
     private int pingTtt = Opcode.RESERVED_TAG;
     /** Completes when the connection has ended and its tasks can no longer touch data. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Set once by {@link #endNexus}; guarded by {@code this}. */
+    private CompletableFuture<Void> nexusEnded;
 
     public IscsiConnection(GatewayContext gateway) {
         this.gateway = gateway;
@@ -280,10 +282,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
             send(new LogoutResponse(itt, response, sequence(true)));
             return;
         }
-        // RFC 7143 11.15: answer once no task of the session can still touch data.
+        // RFC 7143 11.15: answer once no task of the session can still touch data, and once what
+        // SPC ties to the nexus is released on every gateway: an initiator that logs in again
+        // right after must not find its own old reservation (libiscsi Reserve6.Logout).
         phase = Phase.LOGGING_OUT;
         ordering.stopDelivery();
-        commands.abortAll(null, "logout").whenComplete((v, e) -> onEventLoop(() -> {
+        commands.abortAll(null, "logout").thenCompose(v -> endNexus()).whenComplete((v, e) -> onEventLoop(() -> {
             send(new LogoutResponse(itt, response, sequence(true)));
             closeAfterFlush("logout");
         }));
@@ -442,17 +446,33 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter
         }
         CompletableFuture<Void> drained = commands != null
                 ? commands.abortAll(null, why) : CompletableFuture.completedFuture(null);
+        // Only once no task can touch data does the nexus end; reinstatement waits for the release,
+        // so a late one cannot drop what the new session of the same nexus reserved.
+        drained.handle((v, e) -> null).thenCompose(v -> endNexus()).whenComplete((v, e) -> ended.complete(null));
+    }
+
+    /**
+     * Once per connection, on any thread: the session leaves the registry and its nexus ends.
+     * Never completes exceptionally: a release that could not be written is logged (the holder's
+     * reservation then stays until a reset or a PREEMPT clears it).
+     */
+    private synchronized CompletableFuture<Void> endNexus() {
+        if (nexusEnded != null) {
+            return nexusEnded;
+        }
         IscsiSession s = session;
-        drained.whenComplete((v, e) -> {
-            // Only once no task can touch data does the nexus end (reinstatement waits for this).
-            if (s != null) {
-                gateway.sessions().remove(s);
-                if (!s.discovery()) {
-                    gateway.core().nexusLost(s.nexus(), s.targetName());
-                }
-            }
-            ended.complete(null);
-        });
+        if (s == null) {
+            nexusEnded = CompletableFuture.completedFuture(null);
+            return nexusEnded;
+        }
+        gateway.sessions().remove(s);
+        nexusEnded = s.discovery() ? CompletableFuture.completedFuture(null)
+                : gateway.core().nexusLost(s.nexus(), s.targetName()).exceptionally(e -> {
+                    log.warn("nexus {} of {} ended but its release could not be written: {}",
+                            s.nexus().key(), s.targetName(), e.toString());
+                    return null;
+                });
+        return nexusEnded;
     }
 
     // ---- IscsiSession.Connection (any thread)

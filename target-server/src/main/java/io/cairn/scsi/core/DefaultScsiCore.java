@@ -294,8 +294,8 @@ public final class DefaultScsiCore implements ScsiCore {
     }
 
     @Override
-    public void nexusLost(ItNexus nexus, String targetName) {
-        events.nexusLost(nexus, targetName);
+    public CompletableFuture<Void> nexusLost(ItNexus nexus, String targetName) {
+        return events.nexusLost(nexus, targetName);
     }
 
     /** The opcode table this core dispatches with (read-only). */

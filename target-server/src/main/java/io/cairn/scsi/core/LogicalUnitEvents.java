@@ -75,13 +75,18 @@ public final class LogicalUnitEvents {
     }
 
     /** See {@link ScsiCore#nexusLost}. */
-    public void nexusLost(ItNexus nexus, String targetName) {
+    public CompletableFuture<Void> nexusLost(ItNexus nexus, String targetName) {
         services.nexuses().remove(targetName, nexus);
         Reservations rules = services.reservations();
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
         for (LogicalUnit u : unitsOf(targetName)) {
-            update(u.id(), c -> UnitAttentions.clear(rules.onNexusLoss(c, nexus), nexus.key()));
+            releases.add(services.contexts().<Void>updateEverywhere(u.id(), c -> {
+                ScsiContext next = UnitAttentions.clear(rules.onNexusLoss(c, nexus), nexus.key());
+                return new Update<>(next == c ? null : next, null);
+            }));
             publishNexuses(u.id());
         }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
     }
 
     /**

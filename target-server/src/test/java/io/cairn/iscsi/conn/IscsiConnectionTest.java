@@ -53,6 +53,8 @@ class IscsiConnectionTest {
         byte[] readData = new byte[0];
         int created;
         int lost;
+        /** What nexusLost answers; completed unless a test holds the release. */
+        CompletableFuture<Void> release = CompletableFuture.completedFuture(null);
 
         @Override
         public CompletableFuture<ScsiResult> execute(ScsiCommand command) {
@@ -108,8 +110,9 @@ class IscsiConnectionTest {
         }
 
         @Override
-        public void nexusLost(ItNexus nexus, String targetName) {
+        public CompletableFuture<Void> nexusLost(ItNexus nexus, String targetName) {
             lost++;
+            return release;
         }
     }
 
@@ -366,6 +369,25 @@ class IscsiConnectionTest {
         channel.runPendingTasks();
         assertFalse(channel.isActive());
         assertEquals(1, core.lost);
+    }
+
+    @Test
+    void theLogoutResponseWaitsUntilTheNexusIsReleasedAndComesEvenIfTheReleaseFails() {
+        login();
+        core.release = new CompletableFuture<>();
+        send(PduBytes.of(Opcode.LOGOUT_REQUEST | 0x40).set(1, 0x80).int32(16, 30).int32(24, cmdSn).wire());
+        channel.runPendingTasks();
+        assertEquals(1, core.lost, "the nexus ends before the response");
+        assertNull(wire.next(), "no response while the release is not on every gateway");
+        assertTrue(channel.isActive());
+        core.release.completeExceptionally(new IllegalStateException("ZooKeeper unreachable"));
+        channel.runPendingTasks();
+        WireReader.Sent resp = wire.next();
+        assertEquals(Opcode.LOGOUT_RESPONSE, resp.opcode());
+        assertEquals(0, resp.bhs()[2], "a logout completes even when the release could not be written");
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(1, core.lost, "the nexus ends once");
     }
 
     @Test
