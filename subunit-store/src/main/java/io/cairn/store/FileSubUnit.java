@@ -417,6 +417,14 @@ public final class FileSubUnit implements SubUnitReplica, ThinProvisioning, Clos
         return lanes.onIo(map::snapshot);
     }
 
+    /** Versions of replication blocks {@code first..first+count-1}, re-indexed from 0 (DR shipping compares them). */
+    public CompletableFuture<VersionSnapshot> versions(int first, int count) {
+        return lanes.onIo(() -> {
+            checkBlocks(first, count);
+            return map.snapshot(first, count);
+        });
+    }
+
     @Override
     public CompletableFuture<long[]> digests() {
         return lanes.onSync(() -> { // reads the whole copy: kept off the event loops

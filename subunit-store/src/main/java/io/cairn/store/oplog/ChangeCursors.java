@@ -137,6 +137,22 @@ public final class ChangeCursors {
         }
     }
 
+    /**
+     * Lists every extent of {@code subUnit} ({@code replicationBlocks} of them) for cursor
+     * {@code name} and writes the cursor's file: its consumer starts the sub-unit from a full copy,
+     * through the same path as every change (a consumer that compares versions sends only what its
+     * copy lacks). Durable when this returns.
+     */
+    public void seed(String name, String subUnit, int replicationBlocks) throws IOException {
+        if (replicationBlocks > 0) {
+            synchronized (this) {
+                stamp++;
+                cursor(name).note(subUnit, 0, replicationBlocks - 1, stamp);
+            }
+        }
+        persist();
+    }
+
     /** The extents changed for cursor {@code name} and not shipped since, by sub-unit and extent. */
     public synchronized List<PendingExtent> pending(String name) {
         List<PendingExtent> out = new ArrayList<>();
