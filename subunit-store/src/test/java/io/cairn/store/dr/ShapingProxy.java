@@ -27,7 +27,7 @@ final class ShapingProxy implements Closeable {
         static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final ServerSocket server;
     private final Random random;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -50,6 +50,11 @@ final class ShapingProxy implements Closeable {
 
     InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    }
+
+    /** New connections go to {@code to} (a receiver that came back on another port). */
+    void retarget(InetSocketAddress to) {
+        target = to;
     }
 
     void faults(Faults f) {
