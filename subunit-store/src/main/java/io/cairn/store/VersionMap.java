@@ -233,8 +233,11 @@ public final class VersionMap implements Closeable {
         return snapshot(0, entries);
     }
 
-    /** A copy of entries {@code first..first+count-1}, re-indexed from 0. */
+    /** A copy of entries {@code first..first+count-1}, re-indexed from 0; a range outside the map is refused. */
     public synchronized VersionSnapshot snapshot(int first, int count) {
+        if (first < 0 || count < 0 || first > entries || count > entries - first) {
+            throw new IllegalArgumentException("replication blocks " + first + "+" + count + " outside " + entries);
+        }
         long[] epochs = new long[count];
         long[] ids = new long[count];
         boolean[] bits = new boolean[count];
