@@ -19,7 +19,7 @@ import java.util.Map;
  * of requests pipelined and waits for a reply to each, matched by request id (a reply to a request
  * it is not waiting for, such as one a link repeated, is ignored). Any failure (connect, timeout,
  * a corrupt frame, the peer closing) closes the connection and throws; the next batch reconnects.
- * Not thread-safe: one shipper thread owns it.
+ * One shipper thread owns it; {@link #close} may come from another.
  */
 final class ShipLink implements Closeable {
     private final InetSocketAddress to;
@@ -81,7 +81,7 @@ final class ShipLink implements Closeable {
         }
     }
 
-    private void connect() throws IOException {
+    private synchronized void connect() throws IOException {
         if (socket != null) {
             return;
         }
@@ -101,7 +101,7 @@ final class ShipLink implements Closeable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() { // also from the shipper's close, to wake a thread blocked reading
         if (socket != null) {
             try {
                 socket.close();

@@ -73,21 +73,17 @@ public final class ShipProtocol {
         }
     }
 
-    /** The frame's bytes, header and checksum included. */
-    public static byte[] encode(Frame f) {
+    /** Writes the frame: its header with the checksum, then the body as it is (no copy of the blocks). */
+    public static void write(OutputStream out, Frame f) throws IOException {
         if (f.body().length > MAX_BODY_BYTES) {
             throw new IllegalArgumentException("frame body of " + f.body().length + " bytes");
         }
-        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + f.body().length);
-        out.putInt(MAGIC).put((byte) VERSION).put((byte) f.type()).putShort((short) f.flags())
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        header.putInt(MAGIC).put((byte) VERSION).put((byte) f.type()).putShort((short) f.flags())
                 .putLong(f.requestId()).putInt(f.body().length);
-        out.putInt(crc(out.array(), f.body()));
-        out.put(f.body());
-        return out.array();
-    }
-
-    public static void write(OutputStream out, Frame f) throws IOException {
-        out.write(encode(f));
+        header.putInt(crc(header.array(), f.body()));
+        out.write(header.array());
+        out.write(f.body());
     }
 
     /**

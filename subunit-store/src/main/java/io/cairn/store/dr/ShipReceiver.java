@@ -18,14 +18,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShipReceiver implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShipReceiver.class);
-    private static final long APPLY_TIMEOUT_SECONDS = 30;
+    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+    /** Most versions one VERSIONS request may ask for (senders ask for one extent: 256). */
+    static final int MAX_VERSIONS = (ShipProtocol.MAX_BODY_BYTES - 4) / 17;
 
     private final SubUnitStore store;
     private final Duration idle;
@@ -160,7 +158,10 @@ public final class ShipReceiver implements Closeable {
                 case ShipProtocol.VERSIONS -> {
                     int first = body.getInt();
                     int count = body.getInt();
-                    VersionSnapshot v = await(unit.versions(first, count));
+                    if (count > MAX_VERSIONS) {
+                        throw new IllegalArgumentException(count + " versions asked for, at most " + MAX_VERSIONS);
+                    }
+                    VersionSnapshot v = Await.get(unit.versions(first, count), APPLY_TIMEOUT, "the DR copy");
                     ByteBuffer out = ByteBuffer.allocate(4 + count * 17);
                     out.putInt(count);
                     for (int i = 0; i < count; i++) {
@@ -178,36 +179,19 @@ public final class ShipReceiver implements Closeable {
                     }
                     ByteBuf data = deallocated ? null
                             : Unpooled.wrappedBuffer(request.body(), body.position(), body.remaining());
-                    int n = await(unit.apply(first, count, data, version, false));
+                    int n = Await.get(unit.apply(first, count, data, version, false), APPLY_TIMEOUT, "the DR copy");
                     applied.addAndGet(n);
                     notNewer.addAndGet(count - n);
                     return reply(request, ShipProtocol.DONE, ByteBuffer.allocate(8).putInt(n).putInt(count - n).array());
                 }
                 case ShipProtocol.FORCE -> {
-                    await(unit.flush());
+                    Await.get(unit.flush(), APPLY_TIMEOUT, "the DR copy");
                     return reply(request, ShipProtocol.DONE, new byte[8]);
                 }
                 default -> throw new IllegalArgumentException("unknown shipping request type " + request.type());
             }
-        } catch (IllegalArgumentException | BufferUnderflowException | IOException e) {
+        } catch (IOException | RuntimeException e) { // a bad request or a failing copy: answered, never a dead thread
             return error(request, e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws IOException {
-        try {
-            return f.get(APPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            throw new IOException("the DR copy did not answer in " + APPLY_TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
         }
     }
 

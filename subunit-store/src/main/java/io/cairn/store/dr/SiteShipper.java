@@ -17,9 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       listed extents, never a scan of the LUN;
  *   <li>order does not matter: the copy applies a block only when its version is newer.
  * </ul>
- * Memory: at most {@code windowBytes} of block data in flight plus one extent's versions, per
+ * Memory: at most {@code windowBytes} plus one frame of block data in flight, and one extent's versions, per
  * site, whatever the backlog. A block the DR copy holds at a newer version than this one (an
  * earlier primary's write this copy never had) is left as it is and counted.
  */
@@ -212,9 +209,7 @@ public final class SiteShipper implements Closeable {
             link = links.computeIfAbsent(t.receiver(), a -> new ShipLink(a, settings.timeout()));
         }
         DrCopy copy = t.copy();
-        ByteBuffer q = ByteBuffer.allocate(copy.bytes() + 8);
-        copy.put(q);
-        q.putInt(first).putInt(count);
+        ByteBuffer q = body(copy, 8).putInt(first).putInt(count);
         ByteBuffer theirs = ByteBuffer.wrap(link.exchange(List.of(link.request(ShipProtocol.VERSIONS, 0, q.array())))[0].body());
         if (theirs.getInt() != count) {
             throw new IOException("DR store " + t.receiver() + " sent versions of another range");
@@ -224,7 +219,7 @@ public final class SiteShipper implements Closeable {
             remote[i] = new BlockVersion(theirs.getLong(), theirs.getLong());
             theirs.get();
         }
-        VersionSnapshot ours = await(local.versions(first, count));
+        VersionSnapshot ours = Await.get(local.versions(first, count), settings.timeout(), "the local copy");
         List<int[]> stale = new ArrayList<>(); // runs [from, to) of blocks newer here
         for (int i = 0; i < count; i++) {
             BlockVersion mine = ours.version(i);
@@ -244,7 +239,7 @@ public final class SiteShipper implements Closeable {
         for (int[] run : stale) {
             for (int from = run[0]; from < run[1]; from += perApply) {
                 int n = Math.min(perApply, run[1] - from);
-                List<BlockRun> runs = await(local.readBlocks(first + from, n));
+                List<BlockRun> runs = Await.get(local.readBlocks(first + from, n), settings.timeout(), "the local copy");
                 try {
                     for (BlockRun r : runs) {
                         ShipProtocol.Frame f = apply(link, copy, r);
@@ -266,21 +261,25 @@ public final class SiteShipper implements Closeable {
             send(link, window);
         }
         if (!stale.isEmpty()) {
-            ByteBuffer f = ByteBuffer.allocate(copy.bytes());
-            copy.put(f);
-            link.exchange(List.of(link.request(ShipProtocol.FORCE, 0, f.array())));
+            link.exchange(List.of(link.request(ShipProtocol.FORCE, 0, body(copy, 0).array())));
         }
     }
 
     private ShipProtocol.Frame apply(ShipLink link, DrCopy copy, BlockRun r) {
         int dataBytes = r.data() == null ? 0 : r.data().readableBytes();
-        ByteBuffer b = ByteBuffer.allocate(copy.bytes() + 8 + 16 + dataBytes);
-        copy.put(b);
+        ByteBuffer b = body(copy, 8 + 16 + dataBytes);
         b.putInt(r.first()).putInt(r.count()).putLong(r.version().epoch()).putLong(r.version().id());
         if (r.data() != null) {
             r.data().getBytes(r.data().readerIndex(), b.array(), b.position(), dataBytes);
         }
         return link.request(ShipProtocol.APPLY, r.data() == null ? ShipProtocol.FLAG_DEALLOCATED : 0, b.array());
+    }
+
+    /** A request body of {@code more} bytes after the sub-unit it is about, positioned after it. */
+    private static ByteBuffer body(DrCopy copy, int more) {
+        ByteBuffer b = ByteBuffer.allocate(copy.bytes() + more);
+        copy.put(b);
+        return b;
     }
 
     private void send(ShipLink link, List<ShipProtocol.Frame> window) throws IOException {
@@ -292,19 +291,6 @@ public final class SiteShipper implements Closeable {
             blocksSent.addAndGet(applied + notNewer);
             blocksResent.addAndGet(notNewer);
             bytesSent.addAndGet(window.get(i).body().length);
-        }
-    }
-
-    private <T> T await(java.util.concurrent.CompletableFuture<T> f) throws IOException {
-        try {
-            return f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("local copy: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the local copy did not answer in " + settings.timeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
         }
     }
 
@@ -321,7 +307,7 @@ public final class SiteShipper implements Closeable {
             Thread.currentThread().interrupt();
         }
         synchronized (links) {
-            links.values().forEach(ShipLink::close);
+            links.values().forEach(ShipLink::close); // one it reconnected before it saw stopped
             links.clear();
         }
     }

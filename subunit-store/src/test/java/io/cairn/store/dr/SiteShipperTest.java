@@ -283,6 +283,17 @@ class SiteShipperTest {
             assertEquals(9, reply.requestId());
             String message = ShipProtocol.getString(ByteBuffer.wrap(reply.body()));
             assertTrue(message.contains("outside"), message);
+
+            // more versions than one reply can carry: refused, and the connection still serves
+            ByteBuffer tooMany = ByteBuffer.allocate(copy.bytes() + 8);
+            copy.put(tooMany);
+            tooMany.putInt(0).putInt(ShipReceiver.MAX_VERSIONS + 1);
+            ShipProtocol.write(out, new ShipProtocol.Frame(ShipProtocol.VERSIONS, 0, 10, tooMany.array()));
+            ShipProtocol.Frame refused = ShipProtocol.read(new DataInputStream(s.getInputStream()));
+            assertEquals(ShipProtocol.ERROR, refused.type());
+            assertEquals(10, refused.requestId());
+            String why = ShipProtocol.getString(ByteBuffer.wrap(refused.body()));
+            assertTrue(why.contains("at most"), why);
         }
     }
 
