@@ -3,36 +3,67 @@ package io.cairn.coord.placement;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.coord.znode.DocumentEnvelope;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The stored form of a {@link SubUnitPlacement}: one document per sub-unit in the
- * {@link DocumentEnvelope}, with the format version this class owns. Format 1 is
- * {@code lunId, index, replicas, primary, epoch, inSync}. A reader refuses formats and fields it
- * does not know (a new field is a new format), so an old process never rewrites by
- * compare-and-set a placement it half understood.
+ * {@link DocumentEnvelope}, with the format versions this class owns. Format 1 is
+ * {@code lunId, index, replicas, primary, epoch, inSync}; format 2 adds {@code drCopies}, an object
+ * from DR site name to node id (not empty). A placement is written in the oldest format that holds
+ * it, so one without DR copies reads as before. A reader refuses formats and fields it does not
+ * know (a new field is a new format), so an old process never rewrites by compare-and-set a
+ * placement it half understood (and so never drops a newer process's DR copies).
  */
 public final class SubUnitPlacementCodec {
 
-    public static final int FORMAT = 1;
-    private static final DocumentEnvelope ENVELOPE = new DocumentEnvelope("placement", FORMAT);
+    public static final int FORMAT = 2;
+    private static final DocumentEnvelope ENVELOPE = new DocumentEnvelope("placement", 1, FORMAT);
+
+    private record Format1(String lunId, int index, List<Integer> replicas, int primary, long epoch,
+                           List<Integer> inSync) {}
+
+    private record Format2(String lunId, int index, List<Integer> replicas, int primary, long epoch,
+                           List<Integer> inSync, Map<String, Integer> drCopies) {}
 
     private SubUnitPlacementCodec() {}
 
-    public static byte[] encode(SubUnitPlacement placement) {
+    public static byte[] encode(SubUnitPlacement p) {
         ObjectNode body = ENVELOPE.newBody();
-        body.put("lunId", placement.lunId());
-        body.put("index", placement.index());
+        body.put("lunId", p.lunId());
+        body.put("index", p.index());
         ArrayNode replicas = body.putArray("replicas");
-        placement.replicas().forEach(replicas::add);
-        body.put("primary", placement.primary());
-        body.put("epoch", placement.epoch());
+        p.replicas().forEach(replicas::add);
+        body.put("primary", p.primary());
+        body.put("epoch", p.epoch());
         ArrayNode inSync = body.putArray("inSync");
-        placement.inSync().forEach(inSync::add);
-        return ENVELOPE.encode(FORMAT, body);
+        p.inSync().forEach(inSync::add);
+        if (p.drCopies().isEmpty()) {
+            return ENVELOPE.encode(1, body);
+        }
+        ObjectNode dr = body.putObject("drCopies");
+        p.drCopies().forEach(dr::put);
+        return ENVELOPE.encode(2, body);
     }
 
     /** @throws IllegalArgumentException if the bytes are not a placement of a known format */
     public static SubUnitPlacement decode(byte[] bytes) {
-        return ENVELOPE.decode(bytes, (format, body) -> ENVELOPE.bind(body, SubUnitPlacement.class));
+        return ENVELOPE.decode(bytes, (format, body) -> {
+            if (format == 1) {
+                Format1 f = ENVELOPE.bind(body, Format1.class);
+                return new SubUnitPlacement(f.lunId(), f.index(), f.replicas(), f.primary(), f.epoch(), f.inSync());
+            }
+            Format2 f = ENVELOPE.bind(body, Format2.class);
+            if (f.drCopies().isEmpty()) {
+                throw new IllegalArgumentException("format 2 placement without DR copies (that is format 1)");
+            }
+            for (Map.Entry<String, Integer> e : f.drCopies().entrySet()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("placement's DR copy in site " + e.getKey() + " has no node");
+                }
+            }
+            return new SubUnitPlacement(f.lunId(), f.index(), f.replicas(), f.primary(), f.epoch(), f.inSync(),
+                    f.drCopies());
+        });
     }
 }

@@ -15,10 +15,29 @@ class NodeInfoCodecTest {
 
     private static final NodeInfo STORE_3 = new NodeInfo(513, "osaka", "store-3.example.net", 7000);
 
+    private static final NodeInfo RECEIVER_3 = new NodeInfo(513, "osaka", "store-3.example.net", 7000, 7001);
+
     private static byte[] sample() throws IOException {
-        try (InputStream in = NodeInfoCodecTest.class.getResourceAsStream("node-info-format-1.json")) {
+        return sample(1);
+    }
+
+    private static byte[] sample(int format) throws IOException {
+        try (InputStream in = NodeInfoCodecTest.class.getResourceAsStream("node-info-format-" + format + ".json")) {
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aNodeThatReceivesDrCopiesIsFormat2AsPinned() throws Exception {
+        assertEquals(RECEIVER_3, NodeInfoCodec.decode(sample(2)));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(sample(2)), json.readTree(NodeInfoCodec.encode(RECEIVER_3)));
+        String text = new String(sample(2), StandardCharsets.UTF_8);
+        assertThrows(IllegalArgumentException.class, () -> NodeInfoCodec.decode(
+                text.replace("7001", "0").getBytes(StandardCharsets.UTF_8)), "ship port 0 is format 1's");
+        assertThrows(IllegalArgumentException.class, () -> NodeInfoCodec.decode(
+                text.replace("\"format\": 2", "\"format\": 1").getBytes(StandardCharsets.UTF_8)),
+                "format 1 has no ship port");
     }
 
     @Test
@@ -36,7 +55,10 @@ class NodeInfoCodecTest {
     void invalidOrUnknownDocumentsAreRefused() throws Exception {
         String text = new String(sample(), StandardCharsets.UTF_8);
         assertThrows(IllegalArgumentException.class,
-                () -> NodeInfoCodec.decode(text.replace("\"format\": 1", "\"format\": 2").getBytes(StandardCharsets.UTF_8)));
+                () -> NodeInfoCodec.decode(text.replace("\"format\": 1", "\"format\": 3").getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+                () -> NodeInfoCodec.decode(text.replace("\"format\": 1", "\"format\": 2").getBytes(StandardCharsets.UTF_8)),
+                "format 2 without its ship port");
         assertThrows(IllegalArgumentException.class,
                 () -> NodeInfoCodec.decode(text.replace("513", "70000").getBytes(StandardCharsets.UTF_8)),
                 "the record's own checks apply to stored documents");

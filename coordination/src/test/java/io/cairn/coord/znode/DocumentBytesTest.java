@@ -31,6 +31,9 @@ class DocumentBytesTest {
     void nodeRegistration() {
         assertEquals("{\"format\":1,\"id\":513,\"site\":\"osaka\",\"host\":\"store-3.example.net\",\"port\":7000}",
                 text(NodeInfoCodec.encode(new NodeInfo(513, "osaka", "store-3.example.net", 7000))));
+        assertEquals("{\"format\":2,\"id\":513,\"site\":\"osaka\",\"host\":\"store-3.example.net\",\"port\":7000,"
+                + "\"shipPort\":7001}",
+                text(NodeInfoCodec.encode(new NodeInfo(513, "osaka", "store-3.example.net", 7000, 7001))));
     }
 
     @Test
@@ -48,6 +51,10 @@ class DocumentBytesTest {
         assertEquals("{\"format\":1,\"lunId\":\"db-01\",\"index\":17,\"replicas\":[3,1,5],\"primary\":1,\"epoch\":42,"
                 + "\"inSync\":[1,3]}",
                 text(SubUnitPlacementCodec.encode(new SubUnitPlacement("db-01", 17, List.of(3, 1, 5), 1, 42, List.of(1, 3)))));
+        assertEquals("{\"format\":2,\"lunId\":\"db-01\",\"index\":17,\"replicas\":[3,1,5],\"primary\":1,\"epoch\":42,"
+                + "\"inSync\":[1,3],\"drCopies\":{\"kobe\":12,\"nara\":9}}",
+                text(SubUnitPlacementCodec.encode(new SubUnitPlacement("db-01", 17, List.of(3, 1, 5), 1, 42, List.of(1, 3),
+                        java.util.Map.of("nara", 9, "kobe", 12)))));
     }
 
     private static final String RICH_BODY = "\"prGeneration\":7,\"registrations\":["
