@@ -1,5 +1,6 @@
 package io.cairn.coord.placement;
 
+import io.cairn.coord.lun.SitePolicy;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,10 @@ public record SubUnitPlacement(String lunId, int index, List<Integer> replicas, 
             throw new IllegalArgumentException("in-sync replicas " + inSync + " not all assigned: " + replicas);
         }
         for (Map.Entry<String, Integer> dr : drCopies.entrySet()) {
+            SitePolicy.checkName(dr.getKey());
+            if (dr.getValue() == null) {
+                throw new IllegalArgumentException("DR copy in site " + dr.getKey() + " has no node");
+            }
             if (replicas.contains(dr.getValue())) {
                 throw new IllegalArgumentException("DR copy in site " + dr.getKey() + " on node " + dr.getValue()
                         + ", which holds a local copy: " + replicas);

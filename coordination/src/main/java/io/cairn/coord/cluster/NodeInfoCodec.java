@@ -1,6 +1,5 @@
 package io.cairn.coord.cluster;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.coord.znode.DocumentEnvelope;
 
 /**
@@ -26,8 +25,8 @@ public final class NodeInfoCodec {
         if (!node.receivesDrCopies()) {
             return ENVELOPE.encode(1, ENVELOPE.bodyOf(new Format1(node.id(), node.site(), node.host(), node.port())));
         }
-        ObjectNode body = ENVELOPE.bodyOf(new Format2(node.id(), node.site(), node.host(), node.port(), node.shipPort()));
-        return ENVELOPE.encode(2, body);
+        return ENVELOPE.encode(2, ENVELOPE.bodyOf(new Format2(node.id(), node.site(), node.host(), node.port(),
+                node.shipPort())));
     }
 
     /** @throws IllegalArgumentException if the bytes are not a node registration of a known format */

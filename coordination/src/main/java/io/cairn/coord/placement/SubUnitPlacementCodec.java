@@ -1,7 +1,5 @@
 package io.cairn.coord.placement;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.coord.znode.DocumentEnvelope;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +27,12 @@ public final class SubUnitPlacementCodec {
     private SubUnitPlacementCodec() {}
 
     public static byte[] encode(SubUnitPlacement p) {
-        ObjectNode body = ENVELOPE.newBody();
-        body.put("lunId", p.lunId());
-        body.put("index", p.index());
-        ArrayNode replicas = body.putArray("replicas");
-        p.replicas().forEach(replicas::add);
-        body.put("primary", p.primary());
-        body.put("epoch", p.epoch());
-        ArrayNode inSync = body.putArray("inSync");
-        p.inSync().forEach(inSync::add);
         if (p.drCopies().isEmpty()) {
-            return ENVELOPE.encode(1, body);
+            return ENVELOPE.encode(1, ENVELOPE.bodyOf(new Format1(p.lunId(), p.index(), p.replicas(), p.primary(),
+                    p.epoch(), p.inSync())));
         }
-        ObjectNode dr = body.putObject("drCopies");
-        p.drCopies().forEach(dr::put);
-        return ENVELOPE.encode(2, body);
+        return ENVELOPE.encode(2, ENVELOPE.bodyOf(new Format2(p.lunId(), p.index(), p.replicas(), p.primary(),
+                p.epoch(), p.inSync(), p.drCopies())));
     }
 
     /** @throws IllegalArgumentException if the bytes are not a placement of a known format */
@@ -56,11 +45,6 @@ public final class SubUnitPlacementCodec {
             Format2 f = ENVELOPE.bind(body, Format2.class);
             if (f.drCopies().isEmpty()) {
                 throw new IllegalArgumentException("format 2 placement without DR copies (that is format 1)");
-            }
-            for (Map.Entry<String, Integer> e : f.drCopies().entrySet()) {
-                if (e.getValue() == null) {
-                    throw new IllegalArgumentException("placement's DR copy in site " + e.getKey() + " has no node");
-                }
             }
             return new SubUnitPlacement(f.lunId(), f.index(), f.replicas(), f.primary(), f.epoch(), f.inSync(),
                     f.drCopies());

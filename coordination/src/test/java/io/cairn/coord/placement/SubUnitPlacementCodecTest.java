@@ -44,6 +44,8 @@ class SubUnitPlacementCodecTest {
         assertThrows(IllegalArgumentException.class, () -> SubUnitPlacementCodec.decode(text.replace(
                 "\"nara\": 9", "\"nara\": null").getBytes(StandardCharsets.UTF_8)), "a DR copy without a node");
         assertThrows(IllegalArgumentException.class, () -> SubUnitPlacementCodec.decode(text.replace(
+                "\"kobe\"", "\"Kobe/1\"").getBytes(StandardCharsets.UTF_8)), "a site name no store can announce");
+        assertThrows(IllegalArgumentException.class, () -> SubUnitPlacementCodec.decode(text.replace(
                 "\"format\": 2", "\"format\": 1").getBytes(StandardCharsets.UTF_8)), "format 1 has no DR copies");
     }
 

@@ -13,22 +13,26 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sending end of one shipping connection to a DR store: connects on first use, sends a batch
  * of requests pipelined and waits for a reply to each, matched by request id (a reply to a request
  * it is not waiting for, such as one a link repeated, is ignored). Any failure (connect, timeout,
  * a corrupt frame, the peer closing) closes the connection and throws; the next batch reconnects.
- * One shipper thread owns it; {@link #close} may come from another.
+ * One shipper thread owns it; {@link #close} may come from another, and never waits for I/O.
  */
 final class ShipLink implements Closeable {
     private final InetSocketAddress to;
     private final Duration timeout;
-    private Socket socket;
+    /** Set and used by the owning thread; cleared by {@link #close} from any thread. */
+    private volatile Socket socket;
+    /** A connect in progress, so that {@link #close} can cut it short without waiting for it. */
+    private volatile Socket connecting;
     private DataInputStream in;
     private OutputStream out;
     private long nextId = 1;
-    private long connects;
+    private final AtomicLong connects = new AtomicLong();
 
     ShipLink(InetSocketAddress to, Duration timeout) {
         this.to = to;
@@ -41,7 +45,7 @@ final class ShipLink implements Closeable {
 
     /** Connections made so far (the first one and every reconnect). */
     long connects() {
-        return connects;
+        return connects.get();
     }
 
     /** A request frame with the next request id. */
@@ -81,11 +85,13 @@ final class ShipLink implements Closeable {
         }
     }
 
-    private synchronized void connect() throws IOException {
+    /** Connects if not connected; holds no lock while it blocks. */
+    private void connect() throws IOException {
         if (socket != null) {
             return;
         }
         Socket s = new Socket();
+        connecting = s;
         try {
             s.connect(to, Math.toIntExact(timeout.toMillis()));
             s.setSoTimeout(Math.toIntExact(timeout.toMillis()));
@@ -95,20 +101,33 @@ final class ShipLink implements Closeable {
         } catch (IOException e) {
             s.close();
             throw e;
+        } finally {
+            connecting = null;
         }
         socket = s;
-        connects++;
+        connects.incrementAndGet();
     }
 
+    /**
+     * Closes the connection, or a connect in progress; also from the shipper's close, to wake a
+     * thread blocked connecting or reading (the shipper closes again after that thread stopped, for
+     * a connection it made in between).
+     */
     @Override
-    public synchronized void close() { // also from the shipper's close, to wake a thread blocked reading
-        if (socket != null) {
+    public void close() {
+        closeQuietly(connecting);
+        Socket s = socket;
+        socket = null;
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
             try {
-                socket.close();
+                s.close();
             } catch (IOException ignored) {
                 // closing
             }
-            socket = null;
         }
     }
 }
