@@ -26,14 +26,17 @@ public record ClusterStatus(boolean leader, List<Integer> live, Map<Integer, Lon
      * @param unavailable sub-units whose primary is down with no in-sync copy to promote
      * @param primaries   per node id, sub-units it is primary of
      * @param replicas    per node id, sub-units it holds a copy of (in sync or not)
+     * @param drCopies    per DR site that holds any, sub-units with a DR copy placed there
      */
     public record Lun(String lunId, int subUnits, int unplaced, int degraded, int unavailable,
-                      Map<Integer, Integer> primaries, Map<Integer, Integer> replicas) {
+                      Map<Integer, Integer> primaries, Map<Integer, Integer> replicas, Map<String, Integer> drCopies) {
         public Lun {
             primaries = Map.copyOf(primaries);
             replicas = Map.copyOf(replicas);
+            drCopies = Map.copyOf(drCopies);
         }
 
+        /** Every sub-unit placed, served, and with all its local copies in sync (DR copies are counted apart). */
         public boolean healthy() {
             return unplaced == 0 && degraded == 0 && unavailable == 0;
         }

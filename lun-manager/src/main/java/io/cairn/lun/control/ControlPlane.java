@@ -253,6 +253,7 @@ public final class ControlPlane implements AutoCloseable {
         for (LunDefinition lun : catalog.list()) {
             for (SubUnitPlacement p : placements.list(lun.id())) {
                 named.addAll(p.replicas());
+                named.addAll(p.drCopies().values());
             }
         }
         for (int id : view.gone()) {
@@ -272,6 +273,7 @@ public final class ControlPlane implements AutoCloseable {
         int unavailable = 0;
         Map<Integer, Integer> primaries = new TreeMap<>();
         Map<Integer, Integer> replicas = new TreeMap<>();
+        Map<String, Integer> drCopies = new TreeMap<>();
         for (SubUnitPlacement p : placements.list(lun.id())) {
             if (p.index() >= lun.subUnitCount()) {
                 continue;
@@ -279,6 +281,7 @@ public final class ControlPlane implements AutoCloseable {
             placed++;
             primaries.merge(p.primary(), 1, Integer::sum);
             p.replicas().forEach(id -> replicas.merge(id, 1, Integer::sum));
+            p.drCopies().keySet().forEach(site -> drCopies.merge(site, 1, Integer::sum));
             if (!live.contains(p.primary())) {
                 unavailable++; // a live in-sync copy would have been promoted by now
             } else if (p.inSync().stream().filter(live::contains).count() < lun.copies()) {
@@ -286,7 +289,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return new ClusterStatus.Lun(lun.id(), lun.subUnitCount(), lun.subUnitCount() - placed, degraded,
-                unavailable, primaries, replicas);
+                unavailable, primaries, replicas, drCopies);
     }
 
     private Set<Integer> liveIds() {
@@ -299,13 +302,17 @@ public final class ControlPlane implements AutoCloseable {
 
     private static void describe(SubUnitPlacement before, SubUnitPlacement after) {
         if (before == null) {
-            log.debug("placing {}/{} on {}", after.lunId(), after.index(), after.replicas());
+            log.debug("placing {}/{} on {}, DR copies {}", after.lunId(), after.index(), after.replicas(),
+                    after.drCopies());
         } else if (before.primary() != after.primary()) {
             log.info("failover {}/{}: primary {} -> {}, epoch {}", after.lunId(), after.index(), before.primary(),
                     after.primary(), after.epoch());
-        } else {
+        } else if (!before.replicas().equals(after.replicas()) || !before.inSync().equals(after.inSync())) {
             log.info("repair {}/{}: replicas {} -> {}, in sync {} -> {}", after.lunId(), after.index(),
                     before.replicas(), after.replicas(), before.inSync(), after.inSync());
+        }
+        if (before != null && !before.drCopies().equals(after.drCopies())) {
+            log.info("DR copies {}/{}: {} -> {}", after.lunId(), after.index(), before.drCopies(), after.drCopies());
         }
     }
 }

@@ -1,10 +1,15 @@
 package io.cairn.lun.control;
 
+import io.cairn.coord.cluster.NodeInfo;
 import io.cairn.coord.lun.LunDefinition;
 import io.cairn.coord.placement.SubUnitPlacement;
 import io.cairn.lun.placement.PlacementPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -24,6 +29,12 @@ import java.util.function.Function;
  *       not in sync, for the primary to rebuild. Never the primary itself: if the primary is gone
  *       with no other in-sync copy, its copy is the only one there is.</li>
  *   <li>Fewer replicas than copies (the site was short): filled from new live nodes.</li>
+ *   <li>DR copies (architecture.md "Disaster-recovery sites"): one per DR site of the LUN, on a live
+ *       node of that site that receives DR copies (announces a ship port). Kept while its node is
+ *       merely down (it holds what was shipped, and shipping resumes when it returns); re-placed
+ *       when its node is gone; dropped when the LUN no longer names the site; left out while the
+ *       site has no such node, and placed when one registers. A DR copy is never on a node holding
+ *       a local copy.</li>
  * </ol>
  */
 final class SubUnitRepair {
@@ -49,7 +60,8 @@ final class SubUnitRepair {
             if (c.replicas().isEmpty()) {
                 return null; // no live node in the site: nothing can be primary yet
             }
-            return new SubUnitPlacement(lun.id(), index, c.replicas(), c.replicas().get(0), 1, c.replicas());
+            return new SubUnitPlacement(lun.id(), index, c.replicas(), c.replicas().get(0), 1, c.replicas(),
+                    drCopies(lun, index, c.replicas(), Map.of(), view));
         }
         SubUnitPlacement p = current;
         if (!view.isLive(p.primary())) {
@@ -103,7 +115,33 @@ final class SubUnitRepair {
             List<Integer> members = replicas;
             inSync = inSync.stream().filter(members::contains).toList();
         }
-        SubUnitPlacement repaired = new SubUnitPlacement(p.lunId(), p.index(), replicas, primary, p.epoch(), inSync);
+        SubUnitPlacement repaired = new SubUnitPlacement(p.lunId(), p.index(), replicas, primary, p.epoch(), inSync,
+                drCopies(lun, index, replicas, p.drCopies(), view));
         return repaired.equals(current) ? null : repaired;
+    }
+
+    /** The DR copy per DR site of {@code lun}: {@code current}'s where it still stands, else a policy choice. */
+    private Map<String, Integer> drCopies(LunDefinition lun, int index, List<Integer> replicas,
+                                          Map<String, Integer> current, ClusterView view) {
+        Set<String> knownSites = new TreeSet<>();
+        view.nodes().values().forEach(n -> knownSites.add(n.site()));
+        Map<String, Integer> wanted = new TreeMap<>();
+        for (String site : lun.sites().drSitesAmong(knownSites, siteOf(lun))) {
+            Integer kept = current.get(site);
+            if (kept != null && !view.isGone(kept) && !replicas.contains(kept)) {
+                wanted.put(site, kept);
+                continue;
+            }
+            List<NodeInfo> receivers = view.liveIn(site).stream().filter(NodeInfo::receivesDrCopies).toList();
+            List<Integer> exclude = new ArrayList<>(replicas);
+            if (kept != null) {
+                exclude.add(kept);
+            }
+            List<Integer> chosen = policy.choose(lun.id(), index, 1, exclude, receivers, List.of()).replicas();
+            if (!chosen.isEmpty()) {
+                wanted.put(site, chosen.get(0));
+            }
+        }
+        return wanted;
     }
 }

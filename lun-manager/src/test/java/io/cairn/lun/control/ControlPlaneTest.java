@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -310,5 +311,87 @@ class ControlPlaneTest {
             assertEquals(List.of(1), p.inSync(), "the new copy is rebuilt first");
         }
         assertEquals(Map.of(1, SUB_UNITS), status.lun(LUN).primaries());
+    }
+
+    /** Store nodes that receive DR copies: 10 and 11 in osaka, 20 in nagoya (9, in osaka, receives none). */
+    private void registerDrReceivers() {
+        registry.register(new NodeInfo(10, "osaka", "host10", 7000, 3271));
+        registry.register(new NodeInfo(11, "osaka", "host11", 7000, 3271));
+        registry.register(new NodeInfo(20, "nagoya", "host20", 7000, 3271));
+    }
+
+    @Test
+    void everySubUnitGetsOneDrCopyPerOtherSiteOnANodeThatReceivesThem() throws Exception {
+        registerDrReceivers();
+        createLun(LUN, 2);
+        ClusterStatus status = pass();
+        Set<Integer> osaka = new HashSet<>();
+        for (SubUnitPlacement p : placements.list(LUN)) {
+            assertEquals(Set.of("nagoya", "osaka"), p.drCopies().keySet(), p.toString());
+            assertEquals(20, p.drCopies().get("nagoya"));
+            assertTrue(List.of(10, 11).contains(p.drCopies().get("osaka")), "not a receiving osaka node: " + p);
+            osaka.add(p.drCopies().get("osaka"));
+            assertTrue(List.of(1, 2, 3, 4).containsAll(p.replicas()), "copy outside tokyo: " + p);
+        }
+        assertEquals(Set.of(10, 11), osaka, "DR copies spread over the site's receivers");
+        assertEquals(Map.of("nagoya", SUB_UNITS, "osaka", SUB_UNITS), status.lun(LUN).drCopies());
+        long writes = placements.writes();
+        pass();
+        assertEquals(writes, placements.writes(), "re-placing DR copies already placed");
+    }
+
+    @Test
+    void aLunThatNamesItsDrSitesGetsCopiesThereOnlyAndASiteWithoutReceiversGetsThemWhenOneJoins() throws Exception {
+        registry.register(new NodeInfo(20, "nagoya", "host20", 7000, 3271));
+        catalog.create(new LunDefinition(LUN, "iqn.2024-01.io.cairn:" + LUN, 512, SUB_UNITS * 64L, 64, 2,
+                "6" + "0".repeat(31), "S" + LUN, 0, Durability.WRITE_BACK,
+                SitePolicy.in("tokyo").withDrSites(List.of("osaka"))));
+        ClusterStatus status = pass();
+        for (SubUnitPlacement p : placements.list(LUN)) {
+            assertEquals(Map.of(), p.drCopies(), "nagoya is not named; osaka's only node receives none: " + p);
+        }
+        assertEquals(Map.of(), status.lun(LUN).drCopies());
+        assertTrue(status.lun(LUN).healthy(), "DR copies are counted apart from local health");
+
+        registry.register(new NodeInfo(11, "osaka", "host11", 7000, 3271));
+        status = pass();
+        for (SubUnitPlacement p : placements.list(LUN)) {
+            assertEquals(Map.of("osaka", 11), p.drCopies(), p.toString());
+        }
+        assertEquals(Map.of("osaka", SUB_UNITS), status.lun(LUN).drCopies());
+    }
+
+    @Test
+    void aDrCopyIsKeptWhileItsNodeIsDownAndReplacedOnceItIsGoneThenTheNodeIsForgotten() throws Exception {
+        registerDrReceivers();
+        createLun(LUN, 2);
+        pass();
+        List<SubUnitPlacement> before = placements.list(LUN);
+        registry.kill(10);
+        pass();
+        clock.addAndGet(GONE.toNanos() - 1);
+        pass();
+        assertEquals(before, placements.list(LUN), "a DR copy moved while its node was only down");
+
+        clock.addAndGet(1);
+        pass();
+        for (SubUnitPlacement old : before) {
+            SubUnitPlacement p = placement(old.index());
+            assertEquals(11, p.drCopies().get("osaka"), "not re-placed on the site's other receiver: " + p);
+            assertEquals(old.replicas(), p.replicas(), "local copies moved with a DR copy");
+            assertEquals(old.drCopies().get("nagoya"), p.drCopies().get("nagoya"));
+        }
+        assertTrue(registry.node(10).isEmpty(), "a node whose DR copies are re-placed is forgotten");
+
+        registry.kill(20);
+        pass();
+        clock.addAndGet(GONE.toNanos());
+        pass();
+        ClusterStatus status = pass();
+        for (SubUnitPlacement p : placements.list(LUN)) {
+            assertEquals(Map.of("osaka", 11), p.drCopies(), "nagoya has no receiver left: " + p);
+        }
+        assertTrue(registry.node(20).isEmpty(), "nagoya's gone node is forgotten once no placement names it");
+        assertEquals(Map.of("osaka", SUB_UNITS), status.lun(LUN).drCopies());
     }
 }
