@@ -109,12 +109,14 @@ if [ -z "$cluster_url" ]; then
   "$launcher" store --help 2>/dev/null | grep -q -- --block-port \
     || { echo "this distribution has no distributed mode (cairn store --help); use --cluster-url" >&2; exit 1; }
   zk="127.0.0.1:$zk_port"
+  ship=()  # one site: no DR copies; older releases have no --ship-port
+  "$launcher" store --help 2>/dev/null | grep -q -- --ship-port && ship=(--ship-port off)
   mkdir -p "$work/zookeeper"
   start zookeeper "ZooKeeper ready:" zookeeper --data-dir "$work/zookeeper" --zk-port "$zk_port"
   for node in 1 2 3; do
     mkdir -p "$work/store-$node"
     start "store-$node" "Store ready: node $node " store --zk-connect "$zk" --node-id "$node" --site tokyo \
-      --data-dir "$work/store-$node" --listen 127.0.0.1 --block-port "${store_ports[node - 1]}" \
+      --data-dir "$work/store-$node" --listen 127.0.0.1 --block-port "${store_ports[node - 1]}" "${ship[@]}" \
       --zk-session-timeout 4s
   done
   start gateway "Gateway ready:" gateway --zk-connect "$zk" --listen 127.0.0.1 --iscsi-port "$gateway_port" \

@@ -414,12 +414,28 @@ final class Cluster implements AutoCloseable {
         zookeeper.start(START_TIMEOUT);
     }
 
+    /**
+     * Starts store {@code node} (a new id) in {@code site}, after the cluster started: a store of another site
+     * receives DR copies of the LUN (its ship port is announced), a store of the LUN's site takes local copies.
+     */
+    void addStore(int node, String site) throws IOException {
+        if (stores.containsKey(node)) {
+            throw new IllegalArgumentException("store " + node + " exists");
+        }
+        startStore(node, site);
+    }
+
     private void startStore(int node) throws IOException {
+        startStore(node, options.site());
+    }
+
+    private void startStore(int node, String site) throws IOException {
         Path dir = Files.createDirectories(root.resolve("store-" + node));
         int port = freePort();
         List<String> command = command("store", "--zk-connect", zkConnect(), "--node-id", Integer.toString(node),
-                "--site", options.site(), "--data-dir", dir.toString(), "--listen", HOST,
-                "--block-port", Integer.toString(port), "--zk-session-timeout", options.zkSessionTimeout());
+                "--site", site, "--data-dir", dir.toString(), "--listen", HOST,
+                "--block-port", Integer.toString(port), "--ship-port", Integer.toString(freePort()),
+                "--zk-session-timeout", options.zkSessionTimeout());
         RoleProcess store = new RoleProcess("store-" + node, command, roleEnvironment(), STORE_READY);
         stores.put(node, store);
         storePorts.put(node, port);

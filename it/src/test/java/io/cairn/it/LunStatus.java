@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,12 +23,17 @@ record LunStatus(String lun, Sites sites, List<SubUnit> subUnits, int degraded, 
     record Sites(String site, List<String> drSites, boolean dropLocalCopy) {
     }
 
-    /** One sub-unit: node ids of its replicas, of its primary and of the replicas holding every acknowledged write. */
+    /**
+     * One sub-unit: node ids of its replicas, of its primary, of the replicas holding every acknowledged write,
+     * and of the node holding its DR copy in each DR site.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SubUnit(int index, List<Integer> replicas, int primary, long epoch, List<Integer> inSync) {
+    record SubUnit(int index, List<Integer> replicas, int primary, long epoch, List<Integer> inSync,
+                   Map<String, Integer> drCopies) {
         SubUnit {
             replicas = replicas == null ? List.of() : List.copyOf(replicas);
             inSync = inSync == null ? List.of() : List.copyOf(inSync);
+            drCopies = drCopies == null ? Map.of() : Map.copyOf(drCopies);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of {@code cairn lun verify --json}: the exit code (0 when every sub-unit's in-sync replicas
@@ -20,7 +21,10 @@ record LunVerification(int exitCode, Report report, String output) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SubUnit(int index, List<Integer> replicas, boolean identical) {
+    record SubUnit(int index, List<Integer> replicas, Map<String, Integer> drCopies, boolean identical, String problem) {
+        SubUnit {
+            drCopies = drCopies == null ? Map.of() : Map.copyOf(drCopies);
+        }
     }
 
     /** Parses the JSON object in {@code output} (the launcher may print log lines around it). */

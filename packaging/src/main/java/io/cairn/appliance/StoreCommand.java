@@ -29,6 +29,10 @@ final class StoreCommand implements Callable<Integer> {
     String listen;
     @Option(names = "--block-port", defaultValue = "" + StoreConfig.DEFAULT_BLOCK_PORT, description = "Block protocol port (default: ${DEFAULT-VALUE}).")
     int port;
+    @Option(names = "--ship-port", defaultValue = "" + StoreConfig.DEFAULT_SHIP_PORT, description = "Port, on the --listen address, where this store receives DR copies of other sites' LUNs; 'off' to receive none (default: ${DEFAULT-VALUE}).")
+    String shipPort;
+    @Option(names = "--dr-ship-rate", defaultValue = "0", description = "Most bytes per second this store ships to each DR site, e.g. 100M; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    String drShipRate;
     @Option(names = "--replication-block", defaultValue = StoreConfig.DEFAULT_REPLICATION_BLOCK, description = "Replication block size (default: ${DEFAULT-VALUE}).")
     String replicationBlock;
     @Option(names = "--iscsi-port", description = "Also run a gateway in this process on this iSCSI port; its commands for sub-units led by this store take no network hop.")
@@ -64,7 +68,9 @@ final class StoreCommand implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = StartedParts.closeOnShutdown(started);
-        System.out.println("Store ready: node " + nodeId + " site " + site + " at " + listen + ":" + store.blockAddress().getPort());
+        System.out.println("Store ready: node " + nodeId + " site " + site + " at " + listen + ":" + store.blockAddress().getPort()
+                + (store.shipAddress() == null ? ", receives no DR copies"
+                        : ", receives DR copies at " + listen + ":" + store.shipAddress().getPort()));
         if (store.portal() != null) {
             System.out.println("Gateway ready: portal " + store.portal().getAddress().getHostAddress() + ":"
                     + store.portal().getPort());
@@ -86,7 +92,20 @@ final class StoreCommand implements Callable<Integer> {
         if (replication > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--replication-block is too large: " + replicationBlock);
         }
+        int ship;
+        if (shipPort.equals("off")) {
+            ship = StoreConfig.NO_SHIP_PORT;
+        } else {
+            try {
+                ship = Integer.parseInt(shipPort);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--ship-port must be a port or 'off', not '" + shipPort + "'");
+            }
+            if (ship < 0 || ship > 65535) {
+                throw new IllegalArgumentException("--ship-port must be 0..65535 or 'off', not " + shipPort);
+            }
+        }
         return new StoreConfig(zk.settings(), nodeId, site, dataDir, new InetSocketAddress(listen, port),
-                (int) replication, ioThreads, netThreads, gateway);
+                ship, drShipRate.trim().equals("0") ? 0 : Sizes.parse(drShipRate), (int) replication, ioThreads, netThreads, gateway);
     }
 }

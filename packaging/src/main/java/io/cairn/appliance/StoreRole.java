@@ -8,10 +8,13 @@ import io.cairn.coord.placement.PlacementStore;
 import io.cairn.gateway.IscsiGateway;
 import io.cairn.lun.cluster.ClusterClients;
 import io.cairn.lun.node.CatalogGeometry;
+import io.cairn.lun.node.DrShipping;
 import io.cairn.lun.node.ResyncRecorder;
 import io.cairn.lun.node.ResyncSweep;
 import io.cairn.lun.node.StorePlacementView;
 import io.cairn.store.SubUnitStore;
+import io.cairn.store.dr.ShipReceiver;
+import io.cairn.store.dr.SiteShipper;
 import io.cairn.store.net.BlockServer;
 import io.cairn.store.net.BlockTransport;
 import io.cairn.store.replica.ReplicaHost;
@@ -34,8 +37,15 @@ final class StoreRole {
     /** How often the resync sweep runs when nothing changed (a failed resync is retried). */
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
 
-    /** What a started store announces. */
-    record Started(InetSocketAddress blockAddress, InetSocketAddress portal) {}
+    /** How often the DR shipping pass runs when nothing changed. */
+    private static final Duration DR_PASS_PERIOD = Duration.ofSeconds(5);
+    /** A shipping connection idle this long is closed by the receiver (the shipper reconnects). */
+    private static final Duration SHIP_IDLE = Duration.ofMinutes(5);
+    /** Shipping connections a receiver serves at once (one per sending store and site). */
+    private static final int SHIP_MAX_CONNECTIONS = 256;
+
+    /** What a started store announces; {@code shipAddress} null if it receives no DR copies. */
+    record Started(InetSocketAddress blockAddress, InetSocketAddress shipAddress, InetSocketAddress portal) {}
 
     private final StoreConfig config;
 
@@ -72,7 +82,15 @@ final class StoreRole {
         BlockServer server = new BlockServer(host, transport);
         started.add(server::close);
         InetSocketAddress bound = server.bind(config.listen());
-        nodes.register(new NodeInfo(config.nodeId(), config.site(), config.listen().getHostString(), bound.getPort()));
+        InetSocketAddress shipAddress = null;
+        if (config.shipPort() != StoreConfig.NO_SHIP_PORT) {
+            ShipReceiver receiver = started.add(ShipReceiver.start(store,
+                    new InetSocketAddress(config.listen().getAddress(), config.shipPort()), SHIP_IDLE, SHIP_MAX_CONNECTIONS));
+            shipAddress = receiver.address();
+        }
+        // registered last: once other nodes see it, it serves blocks and, if it announces a port, DR copies
+        nodes.register(new NodeInfo(config.nodeId(), config.site(), config.listen().getHostString(), bound.getPort(),
+                shipAddress == null ? 0 : shipAddress.getPort()));
 
         InetSocketAddress portal = null;
         if (config.gateway() != null) {
@@ -82,6 +100,10 @@ final class StoreRole {
         }
         started.add(new ResyncSweep(config.nodeId(), catalog, placements, nodes, host,
                 StartedParts.daemonThreads("cairn-resync-"), System::nanoTime).start(SWEEP_PERIOD));
-        return new Started(bound, portal);
+        started.add(new DrShipping(config.nodeId(), store, catalog, placements, nodes,
+                config.dataDir().resolve("dr-seeds"),
+                SiteShipper.Settings.defaults().withBytesPerSecond(config.drShipBytesPerSecond()),
+                StartedParts.daemonThreads("cairn-dr-")).start(DR_PASS_PERIOD));
+        return new Started(bound, shipAddress, portal);
     }
 }

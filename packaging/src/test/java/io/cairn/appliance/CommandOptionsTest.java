@@ -92,6 +92,21 @@ class CommandOptionsTest {
     }
 
     @Test
+    void aStoreReceivesDrCopiesOnItsShipPortUnlessToldOff() {
+        StoreConfig c = parse(new StoreCommand(), "--zk-connect=zk:2181", "--node-id=1", "--data-dir=/tmp/x").config();
+        assertEquals(StoreConfig.DEFAULT_SHIP_PORT, c.shipPort());
+        assertEquals(0, c.drShipBytesPerSecond(), "no limit by default");
+        c = parse(new StoreCommand(), "--zk-connect=zk:2181", "--node-id=1", "--data-dir=/tmp/x", "--ship-port=off",
+                "--dr-ship-rate=100M").config();
+        assertEquals(StoreConfig.NO_SHIP_PORT, c.shipPort());
+        assertEquals(100L << 20, c.drShipBytesPerSecond());
+        for (String bad : new String[] {"--ship-port=70000", "--ship-port=-1", "--ship-port=on", "--dr-ship-rate=-5M"}) {
+            assertEquals(2, new CommandLine(new StoreCommand()).execute("--zk-connect", "127.0.0.1:1", "--node-id", "1",
+                    "--data-dir", "/tmp/never-made", bad), bad);
+        }
+    }
+
+    @Test
     void runSharesTheIscsiAndChapOptionsWithItsOwnDefaults() {
         Main.Run defaults = parse(new Main.Run());
         assertEquals("0.0.0.0", defaults.iscsi.listen);

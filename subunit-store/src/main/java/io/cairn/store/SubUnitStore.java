@@ -148,6 +148,22 @@ public final class SubUnitStore implements Closeable {
         }
     }
 
+    /** A name that cannot be a directory and file under {@code subunits/}. */
+    private static boolean badName(String lunId, int index) {
+        return lunId.isEmpty() || lunId.contains("/") || lunId.contains("\\") || lunId.startsWith(".") || index < 0;
+    }
+
+    /** Whether this store holds sub-unit {@code lunId/index} (open now, or on disk); opens nothing. */
+    public boolean holds(String lunId, int index) {
+        if (open.containsKey(lunId + "/" + index)) {
+            return true;
+        }
+        if (badName(lunId, index)) {
+            return false;
+        }
+        return java.nio.file.Files.exists(dataDir.resolve("subunits").resolve(lunId).resolve(index + ".blocks"));
+    }
+
     /**
      * Opens the sub-unit, creating it if it does not exist; the same instance while it stays open.
      * The store closes it; callers must not.
@@ -165,7 +181,7 @@ public final class SubUnitStore implements Closeable {
         if (closed) {
             throw new IOException("store is closed");
         }
-        if (lunId.isEmpty() || lunId.contains("/") || lunId.contains("\\") || lunId.startsWith(".") || index < 0) {
+        if (badName(lunId, index)) {
             throw new IllegalArgumentException("bad sub-unit name " + lunId + "/" + index);
         }
         String key = lunId + "/" + index;

@@ -8,11 +8,13 @@ import io.cairn.coord.placement.SubUnitPlacement;
 import io.cairn.lun.device.Nodes;
 import io.cairn.replica.SubUnitId;
 import io.cairn.replica.Verification;
+import io.cairn.store.dr.DrCopy;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,8 @@ public final class LunLifecycle {
         List<LunStatus.SubUnit> subUnits = new ArrayList<>();
         int degraded = 0;
         for (SubUnitPlacement p : placements.list(lunId)) {
-            subUnits.add(new LunStatus.SubUnit(p.index(), p.primary(), p.epoch(), p.replicas(), p.inSync()));
+            subUnits.add(new LunStatus.SubUnit(p.index(), p.primary(), p.epoch(), p.replicas(), p.inSync(),
+                    p.drCopies()));
             degraded += p.degraded() ? 1 : 0;
         }
         List<LunStatus.Resync> done = resyncs.list(lunId).stream().map(r -> new LunStatus.Resync(r.index(), r.replica(),
@@ -99,8 +102,9 @@ public final class LunLifecycle {
     }
 
     /**
-     * Asks every in-sync copy of every sub-unit for its versions and content digests and compares
-     * them. A copy that does not answer makes its sub-unit not identical, with the reason.
+     * Asks every in-sync copy and every DR copy of every sub-unit for its versions and content
+     * digests and compares them. A copy that does not answer makes its sub-unit not identical,
+     * with the reason.
      */
     public LunVerification verify(String lunId) throws InterruptedException {
         if (nodes == null) {
@@ -110,28 +114,39 @@ public final class LunLifecycle {
         List<LunVerification.SubUnit> subUnits = new ArrayList<>();
         boolean all = !placed.isEmpty();
         for (SubUnitPlacement p : placed) {
+            List<String> problems = new ArrayList<>();
             Verification first = null;
-            boolean same = true;
-            String problem = null;
             for (int node : p.inSync()) {
-                try {
-                    Verification v = nodes.service(node).verify(new SubUnitId(lunId, p.index()))
-                            .get(VERIFY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        first = v;
-                    } else if (!identical(first, v)) {
-                        same = false;
-                        problem = "node " + node + " differs from node " + first.node();
-                    }
-                } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    same = false;
-                    problem = "node " + node + ": " + (e instanceof ExecutionException ? e.getCause() : e).getMessage();
+                Verification v = ask(node, new SubUnitId(lunId, p.index()), "node " + node, problems);
+                if (v != null && first == null) {
+                    first = v;
+                } else if (v != null && !identical(first, v)) {
+                    problems.add("node " + node + " differs from node " + first.node());
                 }
             }
-            subUnits.add(new LunVerification.SubUnit(p.index(), p.inSync(), same, problem));
+            for (Map.Entry<String, Integer> dr : p.drCopies().entrySet()) {
+                String which = "DR copy in " + dr.getKey() + " (node " + dr.getValue() + ")";
+                Verification v = ask(dr.getValue(), new SubUnitId(lunId + DrCopy.COPY_SUFFIX, p.index()), which, problems);
+                if (v != null && first != null && !identical(first, v)) {
+                    problems.add(which + " differs from node " + first.node());
+                }
+            }
+            boolean same = problems.isEmpty();
+            subUnits.add(new LunVerification.SubUnit(p.index(), p.inSync(), p.drCopies(), same,
+                    same ? null : String.join("; ", problems)));
             all &= same;
         }
         return new LunVerification(lunId, subUnits, all);
+    }
+
+    /** {@code node}'s verification of {@code id}, or null with the reason added to {@code problems}. */
+    private Verification ask(int node, SubUnitId id, String which, List<String> problems) throws InterruptedException {
+        try {
+            return nodes.service(node).verify(id).get(VERIFY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            problems.add(which + ": " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());
+            return null;
+        }
     }
 
     private static boolean identical(Verification a, Verification b) {

@@ -1,6 +1,8 @@
 package io.cairn.lun.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Placement, health and resyncs of one LUN, as `cairn lun status` prints it (field names are the
@@ -23,8 +25,17 @@ public record LunStatus(String lun, String target, long sizeBytes, int copies, S
      */
     public record Sites(String site, List<String> drSites, boolean dropLocalCopy) {}
 
-    /** One sub-unit's replica set: its primary and epoch, every replica, and the in-sync ones. */
-    public record SubUnit(int index, int primary, long epoch, List<Integer> replicas, List<Integer> inSync) {}
+    /**
+     * One sub-unit's replica set: its primary and epoch, every replica, the in-sync ones, and the
+     * node holding its DR copy in each DR site (absent from the JSON when there is none).
+     */
+    public record SubUnit(int index, int primary, long epoch, List<Integer> replicas, List<Integer> inSync,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> drCopies) {
+        /** A sub-unit without DR copies. */
+        public SubUnit(int index, int primary, long epoch, List<Integer> replicas, List<Integer> inSync) {
+            this(index, primary, epoch, replicas, inSync, Map.of());
+        }
+    }
 
     /** The last resync of one (sub-unit, replica). */
     public record Resync(int index, int replica, long blocksCompared, long blocksCopied, long millis,

@@ -154,10 +154,41 @@ class LunLifecycleTest {
 
         LunVerification v = luns.verify("db");
         assertFalse(v.identical());
-        assertEquals(new LunVerification.SubUnit(0, List.of(1, 2), true, null), v.subUnits().get(0));
-        assertEquals(new LunVerification.SubUnit(1, List.of(1, 3), false, "node 3 differs from node 1"), v.subUnits().get(1));
+        assertEquals(new LunVerification.SubUnit(0, List.of(1, 2), Map.of(), true, null), v.subUnits().get(0));
+        assertEquals(new LunVerification.SubUnit(1, List.of(1, 3), Map.of(), false, "node 3 differs from node 1"),
+                v.subUnits().get(1));
         assertFalse(v.subUnits().get(2).identical());
         assertTrue(v.subUnits().get(2).problem().startsWith("node 4: "), v.subUnits().get(2).problem());
+    }
+
+    @Test
+    void verifyComparesEveryDrCopyWithTheLocalOnesAndNamesItsSite() throws Exception {
+        MemoryReplicaService n1 = new MemoryReplicaService(1, new MemorySubUnits(2048, 512));
+        MemoryReplicaService n2 = new MemoryReplicaService(2, new MemorySubUnits(2048, 512));
+        MemoryReplicaService n5 = new MemoryReplicaService(5, new MemorySubUnits(2048, 512));
+        LunLifecycle luns = lifecycle(Map.of(1, n1, 2, n2, 5, n5));
+        luns.create(spec());
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            Map<String, Integer> dr = i == 2 ? Map.of("osaka", 5, "nagoya", 6) : Map.of("osaka", 5); // node 6 unknown
+            placements.update("db", index, p -> new SubUnitPlacement("db", index, List.of(1, 2), 1, 3, List.of(1, 2), dr))
+                    .join();
+        }
+        byte[] block = new byte[512];
+        block[7] = 42;
+        for (MemoryReplicaService n : List.of(n1, n2)) { // sub-unit 0 written locally and shipped; 1 not shipped
+            n.copy(new SubUnitId("db", 0)).write(0, Unpooled.wrappedBuffer(block.clone()), false).join();
+            n.copy(new SubUnitId("db", 1)).write(0, Unpooled.wrappedBuffer(block.clone()), false).join();
+        }
+        n5.copy(new SubUnitId("db@dr", 0)).write(0, Unpooled.wrappedBuffer(block.clone()), false).join();
+
+        LunVerification v = luns.verify("db");
+        assertFalse(v.identical());
+        assertEquals(new LunVerification.SubUnit(0, List.of(1, 2), Map.of("osaka", 5), true, null), v.subUnits().get(0));
+        assertEquals("DR copy in osaka (node 5) differs from node 1", v.subUnits().get(1).problem());
+        assertTrue(v.subUnits().get(2).problem().startsWith("DR copy in nagoya (node 6): "), v.subUnits().get(2).problem());
+        assertTrue(new ObjectMapper().writeValueAsString(luns.status("db").orElseThrow())
+                .contains("\"inSync\":[1,2],\"drCopies\":{\"osaka\":5}}"), "lun status shows the DR copies");
     }
 
     @Test

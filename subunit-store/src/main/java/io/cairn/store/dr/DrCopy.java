@@ -20,9 +20,17 @@ public record DrCopy(String lunId, int index, long blockCount, int blockSize, in
         }
     }
 
+    /** What a receiving store appends to a LUN id to name the DR copies of its sub-units. */
+    public static final String COPY_SUFFIX = "@dr";
+
     /** The LUN id the receiving store keeps the copy under. */
     public String copyName() {
-        return lunId + "@dr";
+        return lunId + COPY_SUFFIX;
+    }
+
+    /** The LUN whose DR copies {@code copyName} names, or null if it names none. */
+    public static String lunOfCopy(String copyName) {
+        return copyName.endsWith(COPY_SUFFIX) ? copyName.substring(0, copyName.length() - COPY_SUFFIX.length()) : null;
     }
 
     /** {@code <lun>/<index>}, as change cursors name sub-units. */

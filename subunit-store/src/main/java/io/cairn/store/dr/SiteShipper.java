@@ -49,6 +49,15 @@ public final class SiteShipper implements Closeable {
     @FunctionalInterface
     public interface Route {
         Optional<Target> of(String subUnit);
+
+        /**
+         * Whether the listed changes of a sub-unit this store does not ship now are still wanted
+         * (it may ship them later, after a failover); false: the site will never need them from
+         * here (no DR copy there, or not a sub-unit this store holds), and they leave the cursor.
+         */
+        default boolean keeps(String subUnit) {
+            return true;
+        }
     }
 
     /** The local copy to ship from, the DR copy's identity, and the DR store's shipping address. */
@@ -121,6 +130,13 @@ public final class SiteShipper implements Closeable {
         store.changes().seed(site, subUnit, unit.replicationBlocks());
     }
 
+    /** {@link #seed} for many sub-units (by name), with one write of the cursor's file. Durable when this returns. */
+    public void seed(Map<String, FileSubUnit> units) throws IOException {
+        Map<String, Integer> blocks = new HashMap<>();
+        units.forEach((name, unit) -> blocks.put(name, unit.replicationBlocks()));
+        store.changes().seed(site, blocks);
+    }
+
     public String site() {
         return site;
     }
@@ -187,6 +203,9 @@ public final class SiteShipper implements Closeable {
             }
             Optional<Target> target = route.of(e.subUnit());
             if (target.isEmpty()) {
+                if (!route.keeps(e.subUnit())) {
+                    store.changes().shipped(site, e); // wanted by no one: dropped, durable at the next persist
+                }
                 continue;
             }
             ship(e, target.get());

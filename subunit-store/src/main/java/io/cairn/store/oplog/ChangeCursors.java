@@ -144,10 +144,18 @@ public final class ChangeCursors {
      * copy lacks). Durable when this returns.
      */
     public void seed(String name, String subUnit, int replicationBlocks) throws IOException {
-        if (replicationBlocks > 0) {
-            synchronized (this) {
-                stamp++;
-                cursor(name).note(subUnit, 0, replicationBlocks - 1, stamp);
+        seed(name, Map.of(subUnit, replicationBlocks));
+    }
+
+    /** {@link #seed} for many sub-units (replication blocks by sub-unit), with one write of the files. */
+    public void seed(String name, Map<String, Integer> subUnits) throws IOException {
+        synchronized (this) {
+            ChangedExtents c = cursor(name);
+            for (Map.Entry<String, Integer> e : subUnits.entrySet()) {
+                if (e.getValue() > 0) {
+                    stamp++;
+                    c.note(e.getKey(), 0, e.getValue() - 1, stamp);
+                }
             }
         }
         persist();

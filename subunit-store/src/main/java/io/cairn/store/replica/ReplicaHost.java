@@ -15,6 +15,7 @@ import io.cairn.block.LbaExtent;
 import io.cairn.store.FileSubUnit;
 import io.cairn.replica.SubUnitReplica;
 import io.cairn.store.SubUnitStore;
+import io.cairn.store.dr.DrCopy;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -213,13 +214,29 @@ public final class ReplicaHost implements ReplicaService {
         return guarded(() -> local(admitPeer(id, epoch), id).versions());
     }
 
-    /** Versions and digests of this copy; consistent with each other only while no write is in flight. */
+    /**
+     * Versions and digests of this copy; consistent with each other only while no write is in
+     * flight. For {@code <lun>@dr/<index>}, of the DR copy this store holds for another site
+     * (architecture.md "DR shipping"), in the geometry of the LUN's sub-unit.
+     */
     @Override
     public CompletableFuture<Verification> verify(SubUnitId id) {
         return guarded(() -> {
-            SubUnitReplica unit = local(hosted(id), id);
+            SubUnitReplica unit = DrCopy.lunOfCopy(id.lunId()) != null ? drCopy(id) : local(hosted(id), id);
             return unit.versions().thenCombine(unit.digests(), (v, d) -> new Verification(node, v, d));
         });
+    }
+
+    private SubUnitReplica drCopy(SubUnitId id) {
+        SubUnitId of = new SubUnitId(DrCopy.lunOfCopy(id.lunId()), id.index());
+        if (!store.holds(id.lunId(), id.index())) {
+            throw new ReplicaException(ReplicaException.Kind.NOT_HOSTED, "node " + node + " holds no DR copy of " + of);
+        }
+        try {
+            return store.open(id.lunId(), id.index(), geometry.blockCount(of), geometry.blockSize(of));
+        } catch (IOException e) {
+            throw new ReplicaException(ReplicaException.Kind.MEDIUM_ERROR, "cannot open " + id, e);
+        }
     }
 
     // --- resync ---

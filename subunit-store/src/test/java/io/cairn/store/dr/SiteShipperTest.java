@@ -8,6 +8,7 @@ import io.cairn.replica.VersionSnapshot;
 import io.cairn.store.FileSubUnit;
 import io.cairn.store.SubUnitStore;
 import io.cairn.store.disk.PowerCutDisk;
+import io.cairn.store.oplog.ChangeCursors;
 import io.cairn.store.oplog.OpLogSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,7 +21,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -223,16 +226,42 @@ class SiteShipperTest {
         shipper = SiteShipper.start(SITE, local, route(local), settings());
         awaitUntil(() -> shipper.stats().extentsShipped() == 0 && shipper.backlog() == 0, "nothing listed yet");
         long versioned = 0;
+        Map<String, FileSubUnit> seeded = new HashMap<>();
         for (int u = 0; u < UNITS; u++) {
             VersionSnapshot v = units[u].versions().get(5, TimeUnit.SECONDS);
             for (int b = 0; b < v.blocks(); b++) {
                 versioned += v.ids()[b] != 0 ? 1 : 0;
             }
-            shipper.seed(units[u], "db/" + u);
+            seeded.put("db/" + u, units[u]);
         }
+        shipper.seed(seeded);
+        assertEquals(UNITS * (int) (BLOCKS * BS / REPLICATION / ChangeCursors.EXTENT_BLOCKS), shipper.backlog(),
+                "every extent of every seeded sub-unit listed");
         awaitShipped();
         assertConverged();
         assertEquals(versioned, shipper.stats().blocksSent(), "every block ever changed goes once: " + shipper.stats());
+    }
+
+    @Test
+    void changesOfASubUnitTheRouteNoLongerKeepsLeaveTheCursorAndOnesItKeepsStay() throws Exception {
+        SiteShipper.Route shipsNothing = new SiteShipper.Route() {
+            @Override
+            public Optional<SiteShipper.Target> of(String subUnit) {
+                return Optional.empty(); // a secondary, say: it ships nothing now
+            }
+
+            @Override
+            public boolean keeps(String subUnit) {
+                return !subUnit.equals("db/1"); // db/1 has no DR copy in this site
+            }
+        };
+        shipper = SiteShipper.start(SITE, local, shipsNothing, settings());
+        write(new Random(6), 400);
+        awaitUntil(() -> local.changes().pending(SITE).stream().noneMatch(e -> e.subUnit().equals("db/1")),
+                "db/1's changes dropped");
+        assertTrue(local.changes().pending(SITE).stream().anyMatch(e -> e.subUnit().equals("db/0")),
+                "db/0's changes are kept for a later primary: " + local.changes().pending(SITE));
+        assertEquals(0, shipper.stats().blocksSent());
     }
 
     @Test
